@@ -63,7 +63,7 @@ internal sealed class EndToEndRun(EndToEndOptions options)
         {
             "sqlite" => (BenchDatabase)new SqliteBenchDatabase(Path.Combine(work, "sqlite")),
             "postgres" => new PostgresBenchDatabase(options.PostgresAdmin),
-            _ => throw new ArgumentException($"Unknown provider '{p}' (sqlite, postgres)."),
+            _ => throw new UsageException($"Unknown provider '{p}' (sqlite, postgres)."),
         }).ToList();
         Directory.CreateDirectory(Path.Combine(work, "sqlite"));
         var started = DateTimeOffset.UtcNow;
