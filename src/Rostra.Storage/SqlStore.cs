@@ -48,6 +48,9 @@ internal abstract class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>SQL that lower-cases <paramref name="expression"/> the way .NET's ToLowerInvariant does, as far as the provider can.</summary>
     protected abstract string Lower(string expression);
 
+    /// <summary>Appended to ORDER BY of names so both providers sort by code point (PostgreSQL would use the database's locale).</summary>
+    protected virtual string BinaryCollation => "";
+
     /// <summary>Gives a connection what <see cref="Lower"/> needs (SQLite registers a function).</summary>
     protected virtual void PrepareForSearch(DbConnection connection)
     {
@@ -331,7 +334,7 @@ internal abstract class SqlStore(TimeProvider time) : IRostraStore
         var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade)>();
         await using (var page = Command(connection,
             $"SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade FROM users u WHERE {where} " +
-            "ORDER BY u.username_key, u.id LIMIT @limit OFFSET @offset"))
+            $"ORDER BY u.username_key{BinaryCollation}, u.id LIMIT @limit OFFSET @offset"))
         {
             AddFilters(page);
             Add(page, "limit", Math.Clamp(query.Limit, 0, 10_000));

@@ -83,6 +83,8 @@ internal sealed class PostgresStore : SqlStore
 
     protected override string Lower(string expression) => $"lower({expression})";
 
+    protected override string BinaryCollation => " COLLATE \"C\"";
+
     // Npgsql writes a timestamptz from a DateTimeOffset only at offset zero.
     protected override object ToDb(object value) => value is DateTimeOffset t ? t.ToUniversalTime() : value;
 

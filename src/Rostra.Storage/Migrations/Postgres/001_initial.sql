@@ -47,8 +47,9 @@ CREATE TABLE users (
 -- A second writer of the same key blocks on the index until the first commits, then fails.
 CREATE UNIQUE INDEX users_username_key ON users (username_key);
 CREATE UNIQUE INDEX users_email_key ON users (email_key) WHERE email_key IS NOT NULL;
-CREATE INDEX users_district_roles ON users (district_id, roles, username_key);
-CREATE INDEX users_district_username ON users (district_id, username_key);
+CREATE INDEX users_district_roles ON users (district_id, roles, username_key COLLATE "C");
+-- Listing pages are ordered by username_key in code-point order on both providers.
+CREATE INDEX users_district_username ON users (district_id, username_key COLLATE "C");
 
 CREATE TABLE user_schools (
     district_id text NOT NULL,
