@@ -106,7 +106,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     {
         Guid g => g.ToString("D"),
         // Fixed-width UTC text: text order is time order.
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
         _ => value,
     };
 

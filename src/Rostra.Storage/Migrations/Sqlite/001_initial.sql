@@ -1,5 +1,5 @@
 -- Rostra schema, SQLite. Kept column for column the same as Postgres/001_initial.sql.
--- Timestamps are UTC ISO 8601 text (yyyy-MM-ddTHH:mm:ss.fffffffZ), so text order is time order.
+-- Timestamps are UTC ISO 8601 text (yyyy-MM-ddTHH:mm:ss.ffffffZ, microseconds as on PostgreSQL), so text order is time order.
 -- username_key / email_key hold the .NET lower-invariant form of username / email: SQLite's
 -- lower() folds ASCII only, so the application computes the key and the unique indexes use it.
 
