@@ -1,3 +1,4 @@
+using System.Text;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 
@@ -15,6 +16,25 @@ public sealed class HeaderTests
 
         Assert.True(result.IsValid, Codes(result));
         Assert.Equal(1, result.Rows);
+    }
+
+    [Fact]
+    public async Task Ignores_a_second_byte_order_mark_before_the_first_header()
+    {
+        var file = Bytes(new UTF8Encoding(true), "\uFEFF" + StudentHeader + "\r\n" + Student() + "\r\n");
+
+        var result = await Validate(UserType.Student, file);
+
+        Assert.True(result.IsValid, Codes(result));
+    }
+
+    [Fact]
+    public async Task Accepts_quoted_header_names()
+    {
+        var result = await Validate(UserType.Student,
+            "\"First Name\",\"Last Name\",\"Username\",\"Password\",\"Grade\",\"School ID\",\"Email\"", Student());
+
+        Assert.True(result.IsValid, Codes(result));
     }
 
     [Fact]
