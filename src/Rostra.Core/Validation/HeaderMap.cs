@@ -40,7 +40,8 @@ internal sealed class HeaderMap
 
         for (var i = 0; i < header.Length; i++)
         {
-            var text = header[i].Trim();
+            // A second byte order mark (a BOM file re-saved with a BOM) reads as an invisible U+FEFF before the first name.
+            var text = header[i].Trim().TrimStart('\uFEFF').TrimStart();
             if (text.Length == 0)
             {
                 // Excel leaves empty header cells when a column to the right was once used.
