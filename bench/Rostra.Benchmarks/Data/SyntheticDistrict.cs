@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rostra.Core;
+using Rostra.Storage;
 
 namespace Rostra.Benchmarks.Data;
 
