@@ -168,4 +168,23 @@ public sealed class HeaderTests
         Assert.Equal(IssueCodes.HeaderBlankColumn, warning.Code);
         Assert.Contains("Column 2", warning.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_student_file_without_its_grade_column_is_missing_grade_not_a_teacher_template()
+    {
+        var result = await Validate(UserType.Student,
+            "First Name,Last Name,Username,Password,School ID,Email",
+            Line("Ann", "Lee", "ann.lee", "Secret#12", "1001", ""));
+
+        AssertIssue(Assert.Single(result.Errors), 1, "Grade", IssueCodes.HeaderMissingColumn);
+    }
+
+    [Fact]
+    public async Task Passes_over_blank_lines_above_the_header()
+    {
+        var result = await Validate(UserType.Student, ",,,,,,", "", StudentHeader, Student());
+
+        Assert.True(result.IsValid, Codes(result));
+        Assert.Equal(1, result.Rows);
+    }
 }
