@@ -1,0 +1,252 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Rostra.Core;
+using Rostra.Core.Validation;
+using Rostra.Storage.Migrations;
+
+namespace Rostra.Storage.Sqlite;
+
+/// <summary>
+/// The store on one SQLite file: WAL, a busy timeout, foreign keys on. SQLite has one writer at a time,
+/// so a write transaction (BEGIN IMMEDIATE) sees every committed user and no one can commit a clashing one meanwhile;
+/// writes keep that lock short.
+/// </summary>
+internal sealed class SqliteStore(string connectionString, TimeProvider? time = null) : SqlStore(time ?? TimeProvider.System)
+{
+    /// <summary>How long a writer waits for another writer (an import of a large file holds the lock for a while).</summary>
+    private const int BusyTimeoutMilliseconds = 60_000;
+
+    private int walChecked;
+
+    public override string Provider => "sqlite";
+
+    internal string ConnectionString => connectionString;
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;";
+            // journal_mode is kept in the file; setting it once per process is enough.
+            if (Interlocked.Exchange(ref walChecked, 1) == 0) pragma.CommandText += " PRAGMA journal_mode = WAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: a second process migrating at the same time waits here, then finds the work done.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)", transaction))
+            await create.ExecuteNonQueryAsync(cancellationToken);
+
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await using (var select = Command(connection, "SELECT version FROM schema_migrations", transaction))
+        await using (var r = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await r.ReadAsync(cancellationToken)) applied.Add(r.GetString(0));
+        }
+
+        foreach (var migration in Migration.For("Sqlite").Where(m => !applied.Contains(m.Version)))
+        {
+            await using (var apply = Command(connection, migration.Sql, transaction))
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            await using var record = Command(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @applied_at)", transaction);
+            Add(record, "version", migration.Version);
+            Add(record, "applied_at", Now());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        // Pooled handles would keep the file (and its -wal/-shm) open after the store is gone.
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override bool IsUniqueViolation(DbException exception, out string? constraint)
+    {
+        constraint = null;
+        // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+        if (exception is not SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } e) return false;
+        var at = e.Message.IndexOf("failed: ", StringComparison.Ordinal);
+        constraint = at < 0 ? null : e.Message[(at + "failed: ".Length)..].TrimEnd('.', '\'');
+        return true;
+    }
+
+    protected override string InSet(string expression, string parameter) => $"{expression} IN (SELECT value FROM json_each({parameter}))";
+
+    protected override void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values) =>
+        Add(command, name, JsonSerializer.Serialize(values));
+
+    // SQLite's lower() folds ASCII only; searching names uses .NET's, registered per connection.
+    protected override string Lower(string expression) => $"rostra_lower({expression})";
+
+    protected override void PrepareForSearch(DbConnection connection) =>
+        ((SqliteConnection)connection).CreateFunction("rostra_lower", (string? s) => s?.ToLowerInvariant(), isDeterministic: true);
+
+    protected override object ToDb(object value) => value switch
+    {
+        Guid g => g.ToString("D"),
+        // Fixed-width UTC text: text order is time order.
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        _ => value,
+    };
+
+    protected override async Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ImportIssue> errors, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection,
+            "INSERT INTO import_errors (import_id, seq, row, column_name, code, message, value) VALUES (@import_id, @seq, @row, @column_name, @code, @message, @value)",
+            transaction);
+        Add(insert, "import_id", importId);
+        var seq = Add(insert, "seq", 0);
+        var row = Add(insert, "row", null);
+        var column = Add(insert, "column_name", null);
+        var code = Add(insert, "code", "");
+        var message = Add(insert, "message", "");
+        var value = Add(insert, "value", null);
+        await insert.PrepareAsync(cancellationToken);
+        for (var i = 0; i < errors.Count; i++)
+        {
+            var e = errors[i];
+            seq.Value = i;
+            row.Value = e.Row is { } r ? r : DBNull.Value;
+            column.Value = (object?)e.Column ?? DBNull.Value;
+            code.Value = e.Code;
+            message.Value = e.Message;
+            value.Value = (object?)e.Value ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Streams the users (hashed by the caller as they come, which takes long) into a TEMP table with a
+    /// prepared, reused insert: the temp database is private to the connection, so no lock on the main file is
+    /// held meanwhile and sign-ins and other imports go on. Then, in one BEGIN IMMEDIATE transaction, which
+    /// no other writer can interleave with, one set-based query finds every conflict, and when there is none
+    /// the stage moves into users (ids from max(id) + 1), user_schools and user_programs, and the import completes.
+    /// </summary>
+    public override async Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    {
+        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, null,
+                "DROP TABLE IF EXISTS temp.import_stage; " +
+                "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, " +
+                "first_name TEXT NOT NULL, last_name TEXT, email TEXT, email_key TEXT, roles TEXT NOT NULL, grade TEXT, password_hash TEXT, " +
+                "school_ids TEXT NOT NULL, program_ids TEXT NOT NULL)",
+                cancellationToken);
+            var count = await StageAsync(connection, write, users, cancellationToken);
+
+            // BEGIN IMMEDIATE takes the write lock: what the check sees stays true until commit.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
+            if (conflicts.Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, conflicts);
+            }
+
+            long lastId;
+            await using (var max = Command(connection, "SELECT COALESCE(MAX(id), 0) FROM users", transaction))
+                lastId = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            string[] statements =
+            [
+                "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
+                "SELECT @last_id + seq, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, @now, @import_id FROM import_stage ORDER BY seq",
+                "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.school_ids) j",
+                "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.program_ids) j",
+            ];
+            var now = Now();
+            foreach (var sql in statements)
+            {
+                await using var command = Command(connection, sql, transaction);
+                Add(command, "last_id", lastId);
+                Add(command, "district_id", write.DistrictId);
+                Add(command, "now", now);
+                Add(command, "import_id", write.ImportId);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, []);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new WriteResult(true, count, []);
+        }
+        finally
+        {
+            // The connection goes back to the pool with its temp schema; leave nothing behind.
+            await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
+        }
+    }
+
+    private async Task<int> StageAsync(SqliteConnection connection, ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    {
+        // A deferred transaction that writes only the temp database: fast inserts, no lock on the main file.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var insert = Command(connection,
+            "INSERT INTO import_stage (seq, row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids) " +
+            "VALUES (@seq, @row, @username, @username_key, @first_name, @last_name, @email, @email_key, @roles, @grade, @password_hash, @school_ids, @program_ids)",
+            transaction);
+        var seq = Add(insert, "seq", 0);
+        var row = Add(insert, "row", 0);
+        var username = Add(insert, "username", "");
+        var usernameKey = Add(insert, "username_key", "");
+        var firstName = Add(insert, "first_name", "");
+        var lastName = Add(insert, "last_name", null);
+        var email = Add(insert, "email", null);
+        var emailKey = Add(insert, "email_key", null);
+        var roles = Add(insert, "roles", "");
+        var grade = Add(insert, "grade", null);
+        var hash = Add(insert, "password_hash", null);
+        var schools = Add(insert, "school_ids", "[]");
+        var programs = Add(insert, "program_ids", "[]");
+        await insert.PrepareAsync(cancellationToken);
+
+        var count = 0;
+        await foreach (var user in users.WithCancellation(cancellationToken))
+        {
+            count++;
+            seq.Value = count;
+            row.Value = user.Row ?? count + 1;
+            username.Value = user.Username;
+            usernameKey.Value = Key(user.Username);
+            firstName.Value = user.FirstName;
+            lastName.Value = (object?)user.LastName ?? DBNull.Value;
+            email.Value = (object?)user.Email ?? DBNull.Value;
+            emailKey.Value = user.Email is null ? DBNull.Value : Key(user.Email);
+            roles.Value = JoinRoles(user.Roles);
+            grade.Value = (object?)user.Grade?.ToString() ?? DBNull.Value;
+            hash.Value = (object?)user.PasswordHash ?? DBNull.Value;
+            schools.Value = JsonSerializer.Serialize(user.SchoolIds.Distinct(StringComparer.Ordinal));
+            programs.Value = JsonSerializer.Serialize(ProgramsOf(user, write));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
