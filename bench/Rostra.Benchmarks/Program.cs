@@ -6,7 +6,9 @@ using Rostra.Benchmarks.Data;
 using Rostra.Benchmarks.EndToEnd;
 using Rostra.Benchmarks.Micro;
 using Rostra.Core;
+using Rostra.Core.Import;
 using Rostra.Core.Passwords;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 // Rostra's benchmarks: seeded data, a baseline in the same run, results as ratios. See bench/README.md.
@@ -83,6 +85,24 @@ try
             var path = a.Positional.Count == 1 ? a.Positional[0] : throw new UsageException("sep-parse FILE");
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             Console.WriteLine(SepParse.CountChars(stream));
+            return 0;
+        }
+
+        case "validate-split":
+        {
+            // Where validation's time goes: the same file with the store's look-ups and with none.
+            var a = new Args(rest);
+            var path = a.Positional.Count == 1 ? a.Positional[0] : throw new UsageException("validate-split FILE --db CONNECTION");
+            var district = new SyntheticDistrict(a.Get("district", SyntheticDistrict.DefaultId), a.Int("schools", 300));
+            await using var store = StoreFactory.Open(a.Required("db"));
+            foreach (var (name, users) in new (string, IUserLookup)[] { ("no look-ups", new InMemoryUsers([], [])), (store.Provider, store), ("no look-ups", new InMemoryUsers([], [])), (store.Provider, store) })
+            {
+                var context = new ValidationContext(district.District, UserType.Student, district.Schools, users, new ImportLimits());
+                await using var stream = File.OpenRead(path);
+                var clock = Stopwatch.StartNew();
+                var result = await FileValidator.ValidateAsync(stream, context, null, ct);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F2} s, {result.Errors.Count} errors"));
+            }
             return 0;
         }
 
