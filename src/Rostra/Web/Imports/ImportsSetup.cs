@@ -1,0 +1,13 @@
+namespace Rostra.Web.Imports;
+
+internal static class ImportsSetup
+{
+    public static IServiceCollection AddImports(this IServiceCollection services)
+    {
+        services.AddSingleton<ImportJobs>();
+        services.AddSingleton<UploadFiles>();
+        services.AddSingleton<ImportService>();
+        services.AddHostedService<ImportWorker>();
+        return services;
+    }
+}
