@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Unicode;
+using nietras.SeparatedValues;
+
+namespace Rostra.Core.Csv;
+
+/// <summary>How a file's bytes were read: its encoding, whether that was the Windows-1252 fallback, and its delimiter.</summary>
+public sealed record CsvFormat(Encoding Encoding, bool IsFallback, char Delimiter, int PreambleLength);
+
+/// <summary>One record of a file: its spreadsheet row number (header = 1) and its fields as written (unquoted).</summary>
+public readonly record struct CsvRecord(int Row, string[] Fields)
+{
+    /// <summary>True when every field is empty or white space, like Excel's trailing <c>,,,,</c>.</summary>
+    public bool IsBlank => Array.TrueForAll(Fields, string.IsNullOrWhiteSpace);
+}
+
+/// <summary>Thrown when a file cannot be read as text; carries the issue to report.</summary>
+public sealed class CsvFileException(ImportIssue issue) : Exception(issue.Message)
+{
+    public ImportIssue Issue { get; } = issue;
+}
+
+/// <summary>
+/// Reads an uploaded CSV file the way SPEC.md §3 describes: BOM-honouring encoding detection with a Windows-1252
+/// fallback, comma / semicolon / tab delimiters, RFC 4180 quoting, spreadsheet row numbers. Streams with Sep.
+/// </summary>
+public static class CsvFile
+{
+    private const int ChunkSize = 1 << 16;
+
+    static CsvFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>The Windows-1252 encoding Excel's plain "CSV (Comma delimited)" writes.</summary>
+    public static Encoding Windows1252 { get; } = CreateWindows1252();
+
+    private static Encoding CreateWindows1252()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
+    }
+
+    /// <summary>
+    /// Looks at the whole file once (it must be seekable): recognises workbooks and binary content, picks the encoding,
+    /// then the delimiter from the header line. Leaves the stream at its start.
+    /// </summary>
+    /// <exception cref="CsvFileException">with <c>file.empty</c> or <c>file.not_csv</c>.</exception>
+    public static CsvFormat Detect(Stream stream, CancellationToken cancellationToken = default)
+    {
+        if (!stream.CanSeek) throw new ArgumentException("The file must be seekable; save uploads to a file first.", nameof(stream));
+        stream.Position = 0;
+        var buffer = new byte[ChunkSize + 4];
+        var head = new byte[4];
+        var headLength = ReadAtLeast(stream, head);
+        if (headLength == 0) throw new CsvFileException(Validation.Issues.FileEmpty());
+
+        Encoding encoding;
+        var preamble = 0;
+        var isFallback = false;
+        if (headLength >= 2 && head[0] == 0xFF && head[1] == 0xFE) { encoding = new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: false); preamble = 2; }
+        else if (headLength >= 2 && head[0] == 0xFE && head[1] == 0xFF) { encoding = new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: false); preamble = 2; }
+        else
+        {
+            if (headLength >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) preamble = 3;
+            if (headLength >= 4 && head[0] == 0x50 && head[1] == 0x4B && head[2] == 0x03 && head[3] == 0x04)
+                throw new CsvFileException(Validation.Issues.FileNotCsv("an Excel workbook (.xlsx)"));
+            if (headLength >= 4 && head[0] == 0xD0 && head[1] == 0xCF && head[2] == 0x11 && head[3] == 0xE0)
+                throw new CsvFileException(Validation.Issues.FileNotCsv("an Excel 97-2003 workbook (.xls)"));
+
+            // One pass over the bytes: NUL means binary; invalid UTF-8 means Windows-1252.
+            stream.Position = preamble;
+            var valid = true;
+            var carry = 0;
+            int read;
+            while ((read = stream.Read(buffer, carry, ChunkSize)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var length = carry + read;
+                var span = buffer.AsSpan(0, length);
+                if (span.Contains((byte)0)) throw new CsvFileException(Validation.Issues.FileNotCsv(null));
+                if (!valid) { carry = 0; continue; }
+                var cut = CompleteLength(span);
+                if (!Utf8.IsValid(span[..cut])) { valid = false; carry = 0; continue; }
+                carry = length - cut;
+                span[cut..].CopyTo(buffer);
+            }
+            if (valid && carry > 0 && !Utf8.IsValid(buffer.AsSpan(0, carry))) valid = false;
+            if (preamble == 3 || valid)
+            {
+                encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+            }
+            else
+            {
+                encoding = Windows1252;
+                isFallback = true;
+            }
+        }
+
+        stream.Position = preamble;
+        char delimiter;
+        using (var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true))
+        {
+            var first = ReadHeaderLine(reader);
+            if (encoding is UnicodeEncoding && first.Contains('\0', StringComparison.Ordinal))
+                throw new CsvFileException(Validation.Issues.FileNotCsv(null));
+            delimiter = DetectDelimiter(first);
+        }
+        stream.Position = 0;
+        return new CsvFormat(encoding, isFallback, delimiter, preamble);
+    }
+
+    /// <summary>
+    /// Reads every record of the file after the header, in order, with spreadsheet row numbers. The first record
+    /// returned is the header itself (row 1). Blank records are returned too (callers skip them) so numbering stays right.
+    /// </summary>
+    public static IEnumerable<CsvRecord> ReadRecords(Stream stream, CsvFormat format, CancellationToken cancellationToken = default)
+    {
+        stream.Position = format.PreambleLength;
+        using var text = new StreamReader(stream, format.Encoding, detectEncodingFromByteOrderMarks: false, bufferSize: ChunkSize, leaveOpen: true);
+        using var reader = Sep.New(format.Delimiter).Reader(o => o with
+        {
+            HasHeader = false,
+            Unescape = true,
+            DisableColCountCheck = true,
+            DisableFastFloat = true,
+        }).From(text);
+        var row = 0;
+        foreach (var r in reader)
+        {
+            if ((row & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+            row++;
+            var fields = new string[r.ColCount];
+            for (var i = 0; i < fields.Length; i++) fields[i] = r[i].ToString();
+            yield return new CsvRecord(row, fields);
+        }
+    }
+
+    /// <summary>The delimiter used by a header line: the most frequent of comma, semicolon and tab; comma when none.</summary>
+    public static char DetectDelimiter(string headerLine)
+    {
+        int commas = 0, semicolons = 0, tabs = 0;
+        var inQuotes = false;
+        foreach (var ch in headerLine)
+        {
+            if (ch == '"') inQuotes = !inQuotes;
+            else if (!inQuotes)
+            {
+                if (ch == ',') commas++;
+                else if (ch == ';') semicolons++;
+                else if (ch == '\t') tabs++;
+            }
+        }
+        if (tabs > commas && tabs >= semicolons) return '\t';
+        if (semicolons > commas) return ';';
+        return ',';
+    }
+
+    private static string ReadHeaderLine(StreamReader reader)
+    {
+        // Skip leading blank lines, as the header is the first non-blank line for detection purposes.
+        var sb = new StringBuilder();
+        int c;
+        while ((c = reader.Read()) >= 0 && sb.Length < ChunkSize)
+        {
+            if (c is '\r' or '\n') break;
+            sb.Append((char)c);
+        }
+        return sb.ToString();
+    }
+
+    private static int ReadAtLeast(Stream stream, byte[] head)
+    {
+        stream.Position = 0;
+        var total = 0;
+        int n;
+        while (total < head.Length && (n = stream.Read(head, total, head.Length - total)) > 0) total += n;
+        return total;
+    }
+
+    /// <summary>The length of the span without a UTF-8 sequence cut off at its end.</summary>
+    private static int CompleteLength(ReadOnlySpan<byte> span)
+    {
+        var end = span.Length;
+        for (var i = end - 1; i >= 0 && i >= end - 3; i--)
+        {
+            var b = span[i];
+            if ((b & 0xC0) == 0x80) continue; // continuation byte
+            var need = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return i + need > end ? i : end;
+        }
+        return end;
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+
+namespace Rostra.Core.Validation;
+
+/// <summary>
+/// Every error and warning code of SPEC.md §4, with the message a school secretary reads.
+/// Messages say what is wrong and how to fix it; the value is never given for Password.
+/// </summary>
+public static class Issues
+{
+    private static string Num(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string MiB(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
+
+    // District and file.
+
+    public static ImportIssue DistrictRosterSynced(District district) => new(null, null, IssueCodes.DistrictRosterSynced,
+        $"{district.Name} gets its users from {RosterSyncName(district.RosterSync)} roster sync, so users cannot be imported from a file. " +
+        "Add or change users in your student information system; they will arrive with the next sync.");
+
+    private static string RosterSyncName(string rosterSync) => rosterSync switch
+    {
+        "clever" => "Clever",
+        "classlink" => "ClassLink",
+        "oneroster" => "OneRoster",
+        _ => rosterSync,
+    };
+
+    public static ImportIssue FileEmpty() => new(null, null, IssueCodes.FileEmpty,
+        "The file is empty. Download the template, fill in one row per user below the header row, and upload it again.");
+
+    public static ImportIssue FileNotCsv(string? kind) => new(null, null, IssueCodes.FileNotCsv,
+        (kind is null ? "This file is not a CSV file." : $"This file is {kind}, not a CSV file.") +
+        " In Excel choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
+
+    public static ImportIssue FileTooLarge(long size, long limit) => new(null, null, IssueCodes.FileTooLarge,
+        $"The file is {MiB(size)}; the largest file you can upload is {MiB(limit)}. Split it into several files and upload them one after another.");
+
+    public static ImportIssue FileTooManyRows(int limit) => new(null, null, IssueCodes.FileTooManyRows,
+        $"The file has more than {Num(limit)} rows, the most one file may have. Split it into several files and upload them one after another.");
+
+    public static ImportIssue FileNoRows() => new(null, null, IssueCodes.FileNoRows,
+        "The file has a header row but no users. Fill in one row per user below the header row and upload it again.");
+
+    public static ImportIssue FileEncodingFallback() => new(null, null, IssueCodes.FileEncodingFallback,
+        "The file is not in UTF-8, so it was read as Windows (Western European) text, the way Excel saves \"CSV (Comma delimited)\". " +
+        "Check that names with accents look right below; if they do not, save the file as \"CSV UTF-8\" and upload it again.");
+
+    // Header (row 1).
+
+    public static ImportIssue HeaderWrongTemplate(UserType chosen, UserType detected) => new(1, null, IssueCodes.HeaderWrongTemplate,
+        $"This file is a {detected.DisplayName()} template, but you chose {chosen.DisplayName()}. " +
+        $"Choose User Type \"{detected.DisplayName()}\" to import these users, or fill in the {chosen.DisplayName()} template.");
+
+    public static ImportIssue HeaderMissingColumn(UserType type, Column column) => new(1, column.HeaderName(), IssueCodes.HeaderMissingColumn,
+        $"The column \"{column.HeaderName()}\" is missing. Add it to the header row (row 1) exactly as in the {type.DisplayName()} template.");
+
+    public static ImportIssue HeaderUnknownColumn(UserType type, string header, string? suggestion) => new(1, header, IssueCodes.HeaderUnknownColumn,
+        suggestion is null
+            ? $"\"{header}\" is not a column of the {type.DisplayName()} template. Rename or delete this column."
+            : $"\"{header}\" is not a column of the {type.DisplayName()} template. Did you mean \"{suggestion}\"? Rename or delete this column.",
+        header);
+
+    public static ImportIssue HeaderDuplicateColumn(Column column) => new(1, column.HeaderName(), IssueCodes.HeaderDuplicateColumn,
+        $"The column \"{column.HeaderName()}\" appears more than once. Keep one of them and delete the others.");
+
+    public static ImportIssue HeaderBlankColumn(int position) => new(1, null, IssueCodes.HeaderBlankColumn,
+        $"Column {Num(position)} of the header row has no name, so its values were ignored.");
+
+    // Rows.
+
+    public static ImportIssue RowFieldCount(int row, int fields, int expected) => new(row, null, IssueCodes.RowFieldCount,
+        fields > expected
+            ? $"This row has {Num(fields)} values but the header has {Num(expected)} columns. " +
+              "If a cell lists several School IDs, put the cell in double quotes (\"1001,1002\"); Excel does this when you save as CSV."
+            : $"This row has {Num(fields)} values but the header has {Num(expected)} columns. Fill in the missing cells (leave optional ones blank) so the row lines up with the header.");
+
+    public static ImportIssue FieldRequired(int row, Column column) => new(row, column.HeaderName(), IssueCodes.FieldRequired,
+        $"{column.HeaderName()} is required. Fill it in.");
+
+    public static int MaxLength(Column column) => column switch
+    {
+        Column.FirstName or Column.LastName => 100,
+        Column.Username => 64,
+        Column.Email => 254,
+        Column.Password => 128,
+        _ => 100,
+    };
+
+    public static ImportIssue FieldTooLong(int row, Column column, string value) => new(row, column.HeaderName(), IssueCodes.FieldTooLong,
+        $"{column.HeaderName()} is {Num(value.Length)} characters long; it may have at most {Num(MaxLength(column))}. Shorten it.",
+        column == Column.Password ? null : value);
+
+    public static ImportIssue FieldInvalidCharacters(int row, Column column, string value) => new(row, column.HeaderName(), IssueCodes.FieldInvalidCharacters,
+        $"{column.HeaderName()} contains a hidden control character (such as a line break or tab inside the cell). Retype the value.",
+        column == Column.Password ? null : value);
+
+    public static ImportIssue UsernameInvalid(int row, string value) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameInvalid,
+        "A username must be 3 to 64 characters long and use only letters, digits, and . _ - @ (no spaces). Change it.", value);
+
+    public static ImportIssue UsernameDuplicate(int row, string value, int firstRow) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameDuplicate,
+        $"This username is already used in row {Num(firstRow)} of this file. Every user needs a different username.", value);
+
+    public static ImportIssue UsernameTaken(int row, string value) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameTaken,
+        "This username already belongs to a user on the platform. Choose a different username.", value);
+
+    public static ImportIssue EmailInvalid(int row, string value) => new(row, Column.Email.HeaderName(), IssueCodes.EmailInvalid,
+        "This is not a valid email address. Write it like name@school.org, without spaces.", value);
+
+    public static ImportIssue EmailDuplicate(int row, string value, int firstRow) => new(row, Column.Email.HeaderName(), IssueCodes.EmailDuplicate,
+        $"This email is already used in row {Num(firstRow)} of this file. Every user needs a different email address.", value);
+
+    public static ImportIssue EmailTaken(int row, string value) => new(row, Column.Email.HeaderName(), IssueCodes.EmailTaken,
+        "This email already belongs to a user on the platform. Use a different email address.", value);
+
+    public static ImportIssue EmailRequiredForSso(int row) => new(row, Column.Email.HeaderName(), IssueCodes.EmailRequiredForSso,
+        "Your district signs in with Google, so every student needs an email address. Fill in the student's Google email.");
+
+    public static ImportIssue PasswordTooShort(int row, UserType type, int minimum) => new(row, Column.Password.HeaderName(), IssueCodes.PasswordTooShort,
+        $"A {type.DisplayName().ToLowerInvariant()} password must be at least {minimum} characters long. Make it longer.");
+
+    public static ImportIssue PasswordComplexity(int row, IReadOnlyList<string> lacking) => new(row, Column.Password.HeaderName(), IssueCodes.PasswordComplexity,
+        $"The password needs {JoinAnd(lacking)}. Add {(lacking.Count == 1 ? "it" : "them")} to the password.");
+
+    public static ImportIssue GradeInvalid(int row, string value) => new(row, Column.Grade.HeaderName(), IssueCodes.GradeInvalid,
+        "Grade must be PK, TK, K, or a number from 1 to 13. Change it.", value);
+
+    public static ImportIssue GradeNotOffered(int row, Grade grade, School school) => new(row, Column.Grade.HeaderName(), IssueCodes.GradeNotOffered,
+        $"Grade {grade} is not offered at school {school.SchoolId} ({school.Name}), which has grades {school.Grades}. Check the grade or the School ID.",
+        grade.ToString());
+
+    public static ImportIssue SchoolUnknown(int row, string value, string? leadingZeroMatch) => new(row, Column.SchoolId.HeaderName(), IssueCodes.SchoolUnknown,
+        leadingZeroMatch is null
+            ? $"There is no school with School ID {value} in your district. Check the School ID on the Schools page."
+            : $"There is no school with School ID {value} in your district, but there is {leadingZeroMatch}. " +
+              "Excel may have removed the leading zeros: format the School ID column as Text and type the ID again.",
+        value);
+
+    public static ImportIssue SchoolDuplicate(int row, string value) => new(row, Column.SchoolId.HeaderName(), IssueCodes.SchoolDuplicate,
+        $"School ID {value} is listed twice in this cell. List each school once.", value);
+
+    public static ImportIssue TeacherRoleInvalid(int row, string value) => new(row, Column.TeacherRole.HeaderName(), IssueCodes.TeacherRoleInvalid,
+        "Teacher Role must be Y or N (or Yes or No); leave it blank for N.", value);
+
+    private static string JoinAnd(IReadOnlyList<string> items) => items.Count switch
+    {
+        0 => "",
+        1 => items[0],
+        2 => $"{items[0]} and {items[1]}",
+        _ => string.Join(", ", items.Take(items.Count - 1)) + ", and " + items[^1],
+    };
+}

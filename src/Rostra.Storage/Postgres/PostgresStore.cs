@@ -1,0 +1,255 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+using Rostra.Core;
+using Rostra.Storage.Migrations;
+
+namespace Rostra.Storage.Postgres;
+
+/// <summary>
+/// The store on PostgreSQL through one <see cref="NpgsqlDataSource"/>. Several nodes may share the database:
+/// migrations take an advisory lock, and an import's write is made safe against concurrent writers by
+/// the unique indexes (see <see cref="WriteImportAsync"/>).
+/// </summary>
+internal sealed class PostgresStore : SqlStore
+{
+    /// <summary>The advisory lock key of migrations ("Rostra" in ASCII); advisory locks are per database.</summary>
+    private const long MigrationLock = 0x526F73747261;
+
+    /// <summary>How often a write retries after a deadlock with another import before giving up.</summary>
+    private const int WriteAttempts = 10;
+
+    private const string StageColumns =
+        "row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids";
+
+    private readonly NpgsqlDataSource dataSource;
+
+    public PostgresStore(string connectionString, TimeProvider? time = null) : base(time ?? TimeProvider.System)
+    {
+        dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public override string Provider => "postgres";
+
+    internal string ConnectionString => dataSource.ConnectionString;
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Nodes starting at once queue here; the lock goes with the transaction, even on a crash.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            lockCommand.Parameters.AddWithValue("key", MigrationLock);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL)", connection, transaction))
+            await create.ExecuteNonQueryAsync(cancellationToken);
+
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        await using (var select = new NpgsqlCommand("SELECT version FROM schema_migrations", connection, transaction))
+        await using (var r = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await r.ReadAsync(cancellationToken)) applied.Add(r.GetString(0));
+        }
+
+        foreach (var migration in Migration.For("Postgres").Where(m => !applied.Contains(m.Version)))
+        {
+            await using (var apply = new NpgsqlCommand(migration.Sql, connection, transaction))
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, applied_at) VALUES (@version, @applied_at)", connection, transaction);
+            record.Parameters.AddWithValue("version", migration.Version);
+            record.Parameters.AddWithValue("applied_at", Now());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    protected override bool IsUniqueViolation(DbException exception, out string? constraint)
+    {
+        constraint = (exception as PostgresException)?.ConstraintName;
+        return exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+    }
+
+    // A text[] or bigint[] parameter: one round trip whatever the count, and the index is used.
+    protected override string InSet(string expression, string parameter) => $"{expression} = ANY({parameter})";
+
+    protected override void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values) => Add(command, name, values.ToArray());
+
+    protected override string Lower(string expression) => $"lower({expression})";
+
+    protected override string BinaryCollation => " COLLATE \"C\"";
+
+    // Npgsql writes a timestamptz from a DateTimeOffset only at offset zero.
+    protected override object ToDb(object value) => value is DateTimeOffset t ? t.ToUniversalTime() : value;
+
+    protected override async Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ImportIssue> errors, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        await using var writer = await npgsql.BeginBinaryImportAsync(
+            "COPY import_errors (import_id, seq, row, column_name, code, message, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        for (var i = 0; i < errors.Count; i++)
+        {
+            var e = errors[i];
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(writer, e.Row, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(writer, e.Column, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(e.Code, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(e.Message, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, e.Value, NpgsqlDbType.Text, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, int? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is { } v ? writer.WriteAsync(v, type, cancellationToken) : writer.WriteNullAsync(cancellationToken);
+
+    /// <summary>
+    /// Streams the users by binary COPY into a temporary stage (ids drawn from the users sequence on the way),
+    /// finds every conflict with one set-based query, then moves the stage into users, user_schools and
+    /// user_programs. The stage lives before a savepoint: when a concurrent import commits a clashing name
+    /// first, the insert fails on the unique index (after waiting for that commit), the write rolls back to the
+    /// savepoint, and the conflict query, run again, now reports every clash with its row. A deadlock between
+    /// two imports is retried the same way. Nothing is ever half-written: either the commit or a rollback.
+    /// </summary>
+    public override async Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await using (var stage = new NpgsqlCommand(
+            "CREATE TEMP TABLE import_stage (" +
+            "id bigint NOT NULL DEFAULT nextval('users_id_seq'), row integer NOT NULL, username text NOT NULL, username_key text NOT NULL, " +
+            "first_name text NOT NULL, last_name text, email text, email_key text, roles text NOT NULL, grade text, password_hash text, " +
+            "school_ids text[] NOT NULL, program_ids text[] NOT NULL) ON COMMIT DROP",
+            connection, transaction))
+            await stage.ExecuteNonQueryAsync(cancellationToken);
+
+        var count = 0;
+        await using (var writer = await connection.BeginBinaryImportAsync($"COPY import_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            await foreach (var user in users.WithCancellation(cancellationToken))
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(user.Row ?? count + 2, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(user.Username, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(Key(user.Username), NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(user.FirstName, NpgsqlDbType.Text, cancellationToken);
+                await WriteNullableAsync(writer, user.LastName, NpgsqlDbType.Text, cancellationToken);
+                await WriteNullableAsync(writer, user.Email, NpgsqlDbType.Text, cancellationToken);
+                await WriteNullableAsync(writer, user.Email is null ? null : Key(user.Email), NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(JoinRoles(user.Roles), NpgsqlDbType.Text, cancellationToken);
+                await WriteNullableAsync(writer, user.Grade?.ToString(), NpgsqlDbType.Text, cancellationToken);
+                await WriteNullableAsync(writer, user.PasswordHash, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(user.SchoolIds.Distinct(StringComparer.Ordinal).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(ProgramsOf(user, write), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                count++;
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction))
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.SaveAsync("users_write", cancellationToken);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
+            if (conflicts.Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, conflicts);
+            }
+            try
+            {
+                await MoveStageAsync(connection, transaction, write, cancellationToken);
+                if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return new WriteResult(false, 0, []);
+                }
+                await transaction.CommitAsync(cancellationToken);
+                return new WriteResult(true, count, []);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < WriteAttempts)
+            {
+                // Another writer committed a clashing name (the next conflict query sees it) or we were
+                // chosen as a deadlock victim (the other writer goes on; the retry then waits for it).
+                await transaction.RollbackAsync("users_write", cancellationToken);
+            }
+        }
+    }
+
+    private static async Task MoveStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, CancellationToken cancellationToken)
+    {
+        string[] statements =
+        [
+            "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
+            "SELECT id, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, now(), @import_id FROM import_stage ORDER BY row",
+            "INSERT INTO user_schools (district_id, user_id, school_id) " +
+            "SELECT @district_id, s.id, x.school_id FROM import_stage s CROSS JOIN LATERAL unnest(s.school_ids) AS x(school_id)",
+            "INSERT INTO user_programs (district_id, user_id, program_id) " +
+            "SELECT @district_id, s.id, x.program_id FROM import_stage s CROSS JOIN LATERAL unnest(s.program_ids) AS x(program_id)",
+        ];
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.AddWithValue("district_id", write.DistrictId);
+            command.Parameters.AddWithValue("import_id", write.ImportId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Every staged user whose username or email is taken on the platform, or repeated in the stage itself,
+    /// in validation's order (by row, Username before Email).
+    /// </summary>
+    private static async Task<List<ImportIssue>> FindStageConflictsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT s.row, 0 AS kind, s.username AS value, NULL::integer AS first_row FROM import_stage s
+             WHERE EXISTS (SELECT 1 FROM users u WHERE u.username_key = s.username_key)
+            UNION ALL
+            SELECT s.row, 1, s.email, NULL FROM import_stage s
+             WHERE s.email_key IS NOT NULL AND EXISTS (SELECT 1 FROM users u WHERE u.email_key = s.email_key)
+            UNION ALL
+            SELECT d.row, 0, d.username, d.first_row FROM (
+                SELECT row, username, row_number() OVER w AS n, min(row) OVER w AS first_row
+                  FROM import_stage WINDOW w AS (PARTITION BY username_key ORDER BY row)) d
+             WHERE d.n > 1
+            UNION ALL
+            SELECT d.row, 1, d.email, d.first_row FROM (
+                SELECT row, email, row_number() OVER w AS n, min(row) OVER w AS first_row
+                  FROM import_stage WHERE email_key IS NOT NULL WINDOW w AS (PARTITION BY email_key ORDER BY row)) d
+             WHERE d.n > 1
+            ORDER BY 1, 2
+            """;
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        var conflicts = new List<ImportIssue>();
+        while (await r.ReadAsync(cancellationToken))
+        {
+            var row = r.GetInt32(0);
+            var isUsername = r.GetInt32(1) == 0;
+            var value = r.GetString(2);
+            conflicts.Add((isUsername, r.IsDBNull(3)) switch
+            {
+                (true, true) => UsernameTaken(row, value),
+                (false, true) => EmailTaken(row, value),
+                (true, false) => Core.Validation.Issues.UsernameDuplicate(row, value, r.GetInt32(3)),
+                (false, false) => Core.Validation.Issues.EmailDuplicate(row, value, r.GetInt32(3)),
+            });
+        }
+        return conflicts;
+    }
+}

@@ -1,0 +1,205 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Rostra.Core;
+using Rostra.Core.Import;
+using Rostra.Core.Passwords;
+using Rostra.Core.Validation;
+using Rostra.Imports;
+using Rostra.Storage;
+using Spectre.Console;
+
+namespace Rostra.Cli;
+
+/// <summary><c>rostra validate</c> and <c>rostra import</c>: one file, every problem at once, then all users or none.</summary>
+internal static class FileCommands
+{
+    public static Command Validate(CliIo io) => Create(io, import: false);
+
+    public static Command Import(CliIo io) => Create(io, import: true);
+
+    private static Command Create(CliIo io, bool import)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "The CSV file." };
+        var district = new Option<string>("--district") { Description = "The district id.", Required = true };
+        var type = TemplateCommand.UserTypeOption();
+        var program = new Option<string?>("--program") { Description = "The program the users get (may be left out when the district has one)." };
+        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = import
+            ? new Command("import", "Validate a file and, when it has no errors, import every user in it (all or none).") { file, district, type, program, format }
+            : new Command("validate", "Check a file and list every problem in it; nothing is imported.") { file, district, type, format };
+        command.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var info = parse.GetValue(file)!;
+            if (!info.Exists) throw new UsageException($"There is no file '{info.FullName}'.");
+            var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
+            var userType = parse.GetValue(type);
+            var json = parse.GetValue(format) == "json";
+            var programId = import && !d.IsRosterSynced ? await ResolveProgramAsync(cli, d, parse.GetValue(program), ct) : null;
+            var run = new FileRun(io, cli, d, userType, info, json);
+            return import ? await run.ImportAsync(programId, ct) : await run.ValidateAsync(ct);
+        }));
+        return command;
+    }
+
+    private static async Task<string> ResolveProgramAsync(CliContext cli, District district, string? program, CancellationToken ct)
+    {
+        var programs = await cli.Store.ListProgramsAsync(district.Id, ct);
+        if (program is not null)
+        {
+            return programs.FirstOrDefault(p => p.Id == program)?.Id
+                ?? throw new UsageException($"District {district.Id} has no program '{program}'. Its programs: {Names(programs)}.");
+        }
+        return programs.Count switch
+        {
+            1 => programs[0].Id,
+            0 => throw new UsageException($"District {district.Id} has no program yet. Add one with: rostra program add ID --district {district.Id} --name \"…\""),
+            _ => throw new UsageException($"District {district.Id} has several programs; choose one with --program ({Names(programs)})."),
+        };
+    }
+
+    private static string Names(IReadOnlyList<DistrictProgram> programs) =>
+        programs.Count == 0 ? "none" : string.Join(", ", programs.Select(p => p.Id));
+
+    /// <summary>One validate or import of one file, and how it is reported.</summary>
+    private sealed class FileRun(CliIo io, CliContext cli, District district, UserType type, FileInfo file, bool json)
+    {
+        public async Task<int> ValidateAsync(CancellationToken ct)
+        {
+            await using var stream = OpenFile();
+            var result = await ValidateWithProgressAsync(stream, ct);
+            await ReportAsync(result.IsValid ? "valid" : "invalid", result, 0, result.Errors);
+            return result.IsValid ? ExitCodes.Ok : ExitCodes.FileHasErrors;
+        }
+
+        public async Task<int> ImportAsync(string? programId, CancellationToken ct)
+        {
+            await using var stream = OpenFile();
+            if (district.IsRosterSynced)
+            {
+                var refused = new ValidationResult(0, [Issues.DistrictRosterSynced(district)], []);
+                await ReportAsync("invalid", refused, 0, refused.Errors);
+                return ExitCodes.FileHasErrors;
+            }
+
+            var record = new ImportRecord(
+                Guid.NewGuid(), district.Id, programId, type, file.Name, await Sha256Async(stream, ct), ImportStatus.Validating,
+                0, 0, 0, 0, DateTimeOffset.UtcNow, "cli:" + Environment.UserName, DateTimeOffset.UtcNow);
+            await cli.Store.CreateImportAsync(record, ct);
+            try
+            {
+                var result = await ValidateWithProgressAsync(stream, ct);
+                await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid,
+                    result.Rows, result.Errors, result.Warnings, ct);
+                if (!result.IsValid)
+                {
+                    await ReportAsync("invalid", result, 0, result.Errors);
+                    return ExitCodes.FileHasErrors;
+                }
+                if (!await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Valid], ImportStatus.Importing, null, ct))
+                    throw new InvalidOperationException("The import is no longer waiting to be confirmed.");
+
+                var importer = new UserImporter(cli.Store, new PasswordHasher(RostraSettings.HashOptions()));
+                var context = await ValidationContexts.CreateAsync(cli.Store, district, type, RostraSettings.Limits(), ct);
+                var write = new ImportWrite(record.Id, district.Id, programId);
+                var outcome = await WithProgressAsync("Importing", result.Rows,
+                    progress => importer.ImportAsync(write, stream, context, progress, ct));
+                if (!outcome.Succeeded)
+                {
+                    await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Importing], ImportStatus.Failed,
+                        "Some usernames or emails were taken while the file was being imported.", CancellationToken.None);
+                    await ReportAsync("invalid", result, 0, outcome.Errors);
+                    return ExitCodes.FileHasErrors;
+                }
+                await ReportAsync("imported", result, outcome.Imported, []);
+                return ExitCodes.Ok;
+            }
+            catch (OperationCanceledException)
+            {
+                await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Validating, ImportStatus.Valid, ImportStatus.Importing],
+                    ImportStatus.Cancelled, "Cancelled from the command line.", CancellationToken.None);
+                throw;
+            }
+            catch (Exception e)
+            {
+                await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Validating, ImportStatus.Valid, ImportStatus.Importing],
+                    ImportStatus.Failed, e.Message, CancellationToken.None);
+                throw;
+            }
+        }
+
+        private FileStream OpenFile() =>
+            new(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+
+        private static async Task<string> Sha256Async(Stream stream, CancellationToken ct)
+        {
+            stream.Position = 0;
+            var hash = await SHA256.HashDataAsync(stream, ct);
+            stream.Position = 0;
+            return Convert.ToHexStringLower(hash);
+        }
+
+        private async Task<ValidationResult> ValidateWithProgressAsync(Stream stream, CancellationToken ct)
+        {
+            var context = await ValidationContexts.CreateAsync(cli.Store, district, type, RostraSettings.Limits(), ct);
+            return await WithProgressAsync("Validating", 100, progress =>
+                FileValidator.ValidateAsync(stream, context,
+                    progress is null ? null : new Progress<ValidationProgress>(p => progress.Report((int)(100 * p.BytesRead / Math.Max(1, p.TotalBytes)))), ct));
+        }
+
+        /// <summary>A progress bar on stderr when a person is watching; nothing when output is redirected.</summary>
+        private async Task<T> WithProgressAsync<T>(string label, int total, Func<IProgress<int>?, Task<T>> work)
+        {
+            if (!io.IsTerminal || json) return await work(null);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            T result = default!;
+            await console.Progress().AutoClear(true).StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: Math.Max(1, total));
+                result = await work(new Progress<int>(n => task.Value = n));
+                task.Value = task.MaxValue;
+            });
+            return result;
+        }
+
+        private async Task ReportAsync(string status, ValidationResult result, int imported, IReadOnlyList<ImportIssue> errors)
+        {
+            if (json)
+            {
+                var report = new CliReport(status, district.Id, type.Slug(), result.Rows, imported,
+                    errors, result.Warnings);
+                await cli.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Indented));
+                return;
+            }
+
+            var rows = Plural(result.Rows, "row");
+            var summary = status switch
+            {
+                "imported" => $"{file.Name}: {imported.ToString("N0", CultureInfo.InvariantCulture)} {type.DisplayName().ToLowerInvariant()} users were successfully imported into {district.Id}.",
+                "valid" => $"{file.Name}: {rows}, no errors. It is ready to import.",
+                _ => $"{file.Name}: {rows}, {Plural(errors.Count, "error")}. Nothing was imported; fix the file and try again.",
+            };
+            await cli.Out.WriteLineAsync(summary);
+            foreach (var warning in result.Warnings) await cli.Out.WriteLineAsync($"Warning: {warning.Message}");
+            foreach (var group in errors.GroupBy(e => e.Row))
+            {
+                await cli.Error.WriteLineAsync(group.Key is null ? "File:" : group.Key == 1 ? "Row 1 (header):" : $"Row {group.Key}:");
+                foreach (var e in group)
+                {
+                    var where = e.Column is null ? "" : e.Column + ": ";
+                    var value = e.Value is null ? "" : $" (value: \"{e.Value}\")";
+                    await cli.Error.WriteLineAsync($"  {where}{e.Message}{value} [{e.Code}]");
+                }
+            }
+        }
+
+        private static string Plural(int n, string noun) =>
+            $"{n.ToString("N0", CultureInfo.InvariantCulture)} {noun}{(n == 1 ? "" : "s")}";
+    }
+}
+
+/// <summary>The JSON object of SPEC.md §6.</summary>
+internal sealed record CliReport(
+    string Status, string District, string UserType, int Rows, int Imported, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings);

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Text.Json;
+using Rostra.Core;
+using Rostra.Core.Csv;
+using Rostra.Storage;
+
+namespace Rostra.Cli;
+
+/// <summary><c>rostra users list</c>: a district's users as CSV or JSON.</summary>
+internal static class UsersCommand
+{
+    private const int PageSize = 5000;
+
+    public static Command Create(CliIo io)
+    {
+        var district = new Option<string>("--district") { Description = "The district id.", Required = true };
+        var type = new Option<string?>("--type") { Description = "Only users of this type: student, teacher, school-admin or district-admin." };
+        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var list = new Command("list", "List a district's users.") { district, type, format };
+        list.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
+            var role = parse.GetValue(type);
+            if (role is not null)
+            {
+                if (UserTypes.TryParse(role, out var t)) role = t.Role();
+                else if (role != Roles.DistrictAdmin) throw new UsageException($"'{role}' is not a user type. Use student, teacher, school-admin or district-admin.");
+            }
+            var json = parse.GetValue(format) == "json";
+            if (json) await cli.Out.WriteAsync('[');
+            else CsvExport.WriteRecord(cli.Out, ["username", "firstName", "lastName", "email", "roles", "grade", "schoolIds", "programs"]);
+            var first = true;
+            for (var offset = 0; ; offset += PageSize)
+            {
+                var page = await cli.Store.ListUsersAsync(new UserQuery(d.Id, role, Offset: offset, Limit: PageSize), ct);
+                foreach (var user in page.Users)
+                {
+                    if (json)
+                    {
+                        await cli.Out.WriteAsync(first ? "\n  " : ",\n  ");
+                        await cli.Out.WriteAsync(JsonSerializer.Serialize(user, CliJson.Compact));
+                    }
+                    else
+                    {
+                        CsvExport.WriteRecord(cli.Out,
+                        [
+                            user.Username, user.FirstName, user.LastName, user.Email, string.Join(',', user.Roles), user.Grade,
+                            string.Join(',', user.SchoolIds), string.Join(',', user.Programs),
+                        ]);
+                    }
+                    first = false;
+                }
+                if (page.Users.Count < PageSize) break;
+            }
+            if (json) await cli.Out.WriteLineAsync(first ? "]" : "\n]");
+            return ExitCodes.Ok;
+        }));
+        return new Command("users", "Look at a district's users.") { list };
+    }
+}
+
+internal static class CliJson
+{
+    public static JsonSerializerOptions Compact { get; } = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Indented { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}

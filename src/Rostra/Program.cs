@@ -1,0 +1,3 @@
+using Rostra.Cli;
+
+return await RostraCli.RunAsync(args, CliIo.FromConsole());

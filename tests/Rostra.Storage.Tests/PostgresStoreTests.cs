@@ -1,0 +1,93 @@
+using Npgsql;
+using Rostra.Core.Import;
+using Rostra.Core.Validation;
+
+namespace Rostra.Storage.Tests;
+
+/// <summary>What only PostgreSQL has: several writers committing at the same time.</summary>
+public sealed partial class PostgresStoreTests
+{
+    [Fact]
+    public async Task Concurrent_imports_that_both_pass_their_checks_still_end_with_exactly_one_success()
+    {
+        await SeedDistrictAsync();
+        var first = await CreateImportAsync();
+        var second = await CreateImportAsync();
+        // Both streams end together, so both writes have checked for conflicts before either commits:
+        // the loser meets the other's names on the unique index.
+        using var barrier = new Barrier(2);
+        async IAsyncEnumerable<NewUser> Together(NewUser[] users)
+        {
+            foreach (var user in users) yield return user;
+            await Task.Run(() => barrier.SignalAndWait(TimeSpan.FromSeconds(30)));
+        }
+
+        var results = await Task.WhenAll(
+            Task.Run(() => Store.WriteImportAsync(new ImportWrite(first.Id, District, Program), Together(OverlappingFirst), Ct)),
+            Task.Run(() => Store.WriteImportAsync(new ImportWrite(second.Id, District, Program), Together(OverlappingSecond), Ct)));
+
+        await AssertExactlyOneSucceededAsync(results, first, second);
+    }
+
+    [Fact]
+    public async Task A_write_blocked_by_an_uncommitted_clashing_user_fails_with_the_conflict_once_that_user_commits()
+    {
+        await SeedDistrictAsync();
+        var import = await CreateImportAsync();
+        await using var other = new NpgsqlConnection(ConnectionString);
+        await other.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO users (district_id, username, username_key, first_name, roles, created_at) VALUES ('lincoln-usd', 'Clash', 'clash', 'C', 'student', now())",
+            other, otherTransaction))
+            await insert.ExecuteNonQueryAsync();
+
+        var write = WriteAsync(import, [Student("first", 2), Student("CLASH", 3), Student("last", 4)]);
+        await WaitUntilABackendWaitsOnALockAsync();
+        Assert.False(write.IsCompleted);
+        await otherTransaction.CommitAsync();
+        var result = await write;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal([Issues.UsernameTaken(3, "CLASH")], result.Errors);
+        Assert.Equal(1, await CountUsersAsync());
+        Assert.Equal(ImportStatus.Importing, (await Store.GetImportAsync(District, import.Id, Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task A_write_blocked_by_an_uncommitted_clashing_user_succeeds_when_that_user_rolls_back()
+    {
+        await SeedDistrictAsync();
+        var import = await CreateImportAsync();
+        await using var other = new NpgsqlConnection(ConnectionString);
+        await other.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO users (district_id, username, username_key, first_name, roles, created_at) VALUES ('lincoln-usd', 'Clash', 'clash', 'C', 'student', now())",
+            other, otherTransaction))
+            await insert.ExecuteNonQueryAsync();
+
+        var write = WriteAsync(import, [Student("first", 2), Student("CLASH", 3)]);
+        await WaitUntilABackendWaitsOnALockAsync();
+        await otherTransaction.RollbackAsync();
+        var result = await write;
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(2, await CountUsersAsync());
+    }
+
+    private async Task WaitUntilABackendWaitsOnALockAsync()
+    {
+        await using var monitor = new NpgsqlConnection(ConnectionString);
+        await monitor.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", monitor);
+            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            await Task.Delay(20);
+        }
+        Assert.Fail("The write never waited on the uncommitted user's index entry.");
+    }
+}
