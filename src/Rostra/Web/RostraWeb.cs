@@ -1,7 +1,9 @@
 using System.Collections;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Data.Sqlite;
 using Rostra.Core.Import;
+using Rostra.Imports;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web.Api;
@@ -29,9 +31,10 @@ public static class RostraWeb
         AddConfiguration(builder.Configuration, settings.Args);
 
         var runtime = ResolveRuntime(builder.Configuration, settings);
+        // Same hashing cost as the command line (ROSTRA_HASH_*), unless Rostra:Hashing says otherwise.
         var hashing = settings.Hashing
             ?? builder.Configuration.GetSection($"{RostraOptions.Section}:Hashing").Get<PasswordHashOptions>()
-            ?? new PasswordHashOptions();
+            ?? RostraSettings.HashOptions();
         var output = settings.Output ?? Console.Out;
 
         builder.WebHost.UseUrls(settings.Urls);
@@ -137,8 +140,13 @@ public static class RostraWeb
 
     private static WebRuntime ResolveRuntime(IConfiguration configuration, WebSettings settings)
     {
-        var options = configuration.GetSection(RostraOptions.Section).Get<RostraOptions>() ?? new RostraOptions();
-        var limits = settings.Limits ?? new ImportLimits(options.MaxUploadBytes, options.MaxRows);
+        var section = configuration.GetSection(RostraOptions.Section);
+        var options = section.Get<RostraOptions>() ?? new RostraOptions();
+        // Rostra:MaxUploadBytes / Rostra:MaxRows, else the command line's ROSTRA_MAX_FILE_BYTES / ROSTRA_MAX_ROWS.
+        var shared = RostraSettings.Limits();
+        var limits = settings.Limits ?? new ImportLimits(
+            section[nameof(RostraOptions.MaxUploadBytes)] is null ? shared.MaxFileBytes : options.MaxUploadBytes,
+            section[nameof(RostraOptions.MaxRows)] is null ? shared.MaxRows : options.MaxRows);
         var dataDirectory = settings.DataDirectory ?? options.DataDirectory ?? DefaultDataDirectory(settings.Connection);
         return new WebRuntime(
             limits,
@@ -152,20 +160,20 @@ public static class RostraWeb
     /// <summary>The SQLite file's folder (uploads live beside the database), else <c>data</c>.</summary>
     internal static string DefaultDataDirectory(string connection)
     {
-        var text = connection.Trim();
-        if (text.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)
-            || text.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        if (StoreFactory.ProviderOf(connection) != "sqlite")
         {
             return "data";
         }
-        var path = text;
-        foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var path = connection.Trim();
+        if (path.Contains('=', StringComparison.Ordinal))
         {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && part[..eq].Trim() is var key
-                && (key.Equals("Data Source", StringComparison.OrdinalIgnoreCase) || key.Equals("DataSource", StringComparison.OrdinalIgnoreCase) || key.Equals("Filename", StringComparison.OrdinalIgnoreCase)))
+            try
             {
-                path = part[(eq + 1)..].Trim();
+                path = new SqliteConnectionStringBuilder(path).DataSource;
+            }
+            catch (ArgumentException)
+            {
+                return "data";
             }
         }
         if (path.Length == 0 || path.Equals(":memory:", StringComparison.OrdinalIgnoreCase))

@@ -1,23 +1,15 @@
 using System.Globalization;
 using Rostra.Core;
 using Rostra.Core.Import;
+using Rostra.Core.Validation;
 
 namespace Rostra.Web;
 
 /// <summary>The words the pages and the API use for situations of their own, in one place.</summary>
 internal static class WebMessages
 {
-    public static string RosterSynced(District district) =>
-        $"{district.Name} gets its users from {RosterSyncName(district.RosterSync)} roster sync, so bulk import is not available. " +
-        $"Add or change users in {RosterSyncName(district.RosterSync)}; they appear here after the next sync.";
-
-    public static string RosterSyncName(string rosterSync) => rosterSync switch
-    {
-        "clever" => "Clever",
-        "classlink" => "ClassLink",
-        "oneroster" => "OneRoster",
-        _ => rosterSync,
-    };
+    /// <summary>Why a roster-synced district cannot import, in the words validation uses.</summary>
+    public static string RosterSynced(District district) => Issues.DistrictRosterSynced(district).Message;
 
     public static string TooLarge(long maxBytes) =>
         $"This file is larger than {Size(maxBytes)}, the most Rostra takes at once. Split it into smaller files and import them one after the other.";

@@ -23,7 +23,7 @@ internal sealed class BearerTokenHandler(
         {
             return AuthenticateResult.Fail("The API token is malformed.");
         }
-        var user = await store.FindUserByTokenAsync(ApiTokens.Hash(token), Context.RequestAborted);
+        var user = await store.FindUserByTokenAsync(ApiTokens.HashOf(token), Context.RequestAborted);
         if (user is null)
         {
             return AuthenticateResult.Fail("The API token is not known.");

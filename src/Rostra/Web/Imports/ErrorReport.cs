@@ -1,5 +1,6 @@
-using System.Text;
+using System.Globalization;
 using Rostra.Core;
+using Rostra.Core.Csv;
 
 namespace Rostra.Web.Imports;
 
@@ -13,8 +14,6 @@ internal static class ErrorReport
 {
     public const string RowColumn = "Row";
     public const string ErrorsColumn = "Errors";
-
-    private static readonly UTF8Encoding Utf8WithBom = new(encoderShouldEmitUTF8Identifier: true);
 
     /// <summary>Writes the report of <paramref name="upload"/> to <paramref name="path"/>, replacing it whole.</summary>
     public static async Task WriteFileAsync(Stream upload, IReadOnlyList<ImportIssue> errors, string path, CancellationToken cancellationToken)
@@ -33,7 +32,7 @@ internal static class ErrorReport
         var fileLevel = new List<ImportIssue>();
         foreach (var error in errors)
         {
-            if (error.Row is { } row)
+            if (error.Row is { } row and > 1)
             {
                 if (!byRow.TryGetValue(row, out var list))
                 {
@@ -47,79 +46,54 @@ internal static class ErrorReport
             }
         }
 
-        await using var writer = new StreamWriter(output, Utf8WithBom, 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        await using var records = await UploadReader.OpenAsync(upload, cancellationToken);
-        var header = records.Header;
-        var password = -1;
-        for (var i = 0; i < header.Count; i++)
+        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
+        CsvFormat format;
+        try
         {
-            if (Templates.TryParseHeader(header[i], out var column) && column == Column.Password)
-            {
-                password = i;
-            }
+            format = CsvFile.Detect(upload, cancellationToken);
         }
-        var width = header.Count;
-        var cells = new string?[width + 2];
-
-        WriteLine(writer, [.. header, RowColumn, ErrorsColumn]);
-        if (fileLevel.Count > 0)
+        catch (CsvFileException)
         {
-            Array.Clear(cells);
-            cells[width + 1] = Join(fileLevel);
-            WriteLine(writer, cells);
-        }
-        if (byRow.Count == 0)
-        {
+            // Not text at all (a workbook): there are no columns to give back, only the reason.
+            CsvExport.WriteRecord(writer, [RowColumn, ErrorsColumn]);
+            CsvExport.WriteRecord(writer, ["", Join(errors)]);
             return;
         }
-        while (await records.ReadAsync(cancellationToken) is { } record)
+
+        using var records = CsvFile.ReadRecords(upload, format, cancellationToken).GetEnumerator();
+        var header = records.MoveNext() ? records.Current.Fields : [];
+        var password = Array.FindIndex(header, cell => Templates.TryParseHeader(cell, out var column) && column == Column.Password);
+        var width = header.Length;
+        var cells = new string?[width + 2];
+
+        CsvExport.WriteRecord(writer, [.. header, RowColumn, ErrorsColumn]);
+        if (fileLevel.Count > 0)
         {
-            if (!byRow.TryGetValue(record.Row, out var rowErrors))
+            // File and header problems (row 1 or none): one line that says what is wrong with the file as a whole.
+            Array.Clear(cells);
+            cells[width] = fileLevel.Any(e => e.Row == 1) ? "1" : "";
+            cells[width + 1] = Join(fileLevel);
+            CsvExport.WriteRecord(writer, cells);
+        }
+        while (byRow.Count > 0 && records.MoveNext())
+        {
+            var record = records.Current;
+            if (!byRow.Remove(record.Row, out var rowErrors))
             {
                 continue;
             }
             Array.Clear(cells);
-            for (var i = 0; i < width && i < record.Fields.Count; i++)
+            for (var i = 0; i < width && i < record.Fields.Length; i++)
             {
                 cells[i] = i == password ? null : record.Fields[i];
             }
-            cells[width] = record.Row.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            cells[width] = record.Row.ToString(CultureInfo.InvariantCulture);
             cells[width + 1] = Join(rowErrors);
-            WriteLine(writer, cells);
+            CsvExport.WriteRecord(writer, cells);
         }
     }
 
     /// <summary>All messages of a row in one cell, each led by its column.</summary>
     private static string Join(IEnumerable<ImportIssue> errors) =>
         string.Join(" | ", errors.Select(e => e.Column is null ? e.Message : $"{e.Column}: {e.Message}"));
-
-    private static void WriteLine(TextWriter writer, IReadOnlyList<string?> cells)
-    {
-        for (var i = 0; i < cells.Count; i++)
-        {
-            if (i > 0)
-            {
-                writer.Write(',');
-            }
-            writer.Write(Cell(cells[i]));
-        }
-        writer.WriteLine();
-    }
-
-    /// <summary>
-    /// One CSV cell: a value a spreadsheet would treat as a formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>,
-    /// tab or carriage return first) gets a leading <c>'</c>; quoted when it holds a comma, quote or line break.
-    /// </summary>
-    internal static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-    }
 }
