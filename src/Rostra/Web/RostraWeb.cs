@@ -86,6 +86,8 @@ public static class RostraWeb
         app.UseWhen(context => context.Request.IsApi(), api => api.UseStatusCodePages(ErrorResponses.WriteApiStatusAsync));
         app.UseWhen(context => !context.Request.IsApi(), pages => pages.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseSecurityHeaders();
+        // Routing after the error handlers, so a re-executed /error finds its page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -49,7 +49,9 @@ internal static class AuthSetup
         {
             antiforgery.Cookie.Name = "rostra.antiforgery";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
-            antiforgery.Cookie.SecurePolicy = secure;
+            // Antiforgery refuses plain HTTP outside development when its cookie must be Secure, and `rostra serve`
+            // listens on plain HTTP on loopback by default; its cookie is no credential, the auth cookie is.
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             antiforgery.HeaderName = AntiforgeryHeader;
         });
         services.AddSingleton<SignInService>();

@@ -11,6 +11,7 @@ internal sealed class ErrorModel : PageModel
 
     public (string Title, string Text) Words => Status switch
     {
+        400 => ("This page has expired", "Go back, reload the page and try again."),
         403 => ("This page is for district admins", "Your account cannot open this page. If you need it, ask your district's technical contact."),
         404 => ("We could not find that page", "The address may be mistyped, or the page belongs to another district."),
         413 => ("That file is too large", "Split it into smaller files and import them one after the other."),
