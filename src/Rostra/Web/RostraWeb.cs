@@ -47,7 +47,15 @@ public static class RostraWeb
 
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IRostraStore>(_ => StoreFactory.Open(settings.Connection));
+        if (settings.Store is { } store)
+        {
+            builder.Services.AddSingleton(store);
+        }
+        else
+        {
+            // Created by the container, so it is disposed with the app.
+            builder.Services.AddSingleton<IRostraStore>(_ => StoreFactory.Open(settings.Connection));
+        }
         builder.Services.AddSingleton(new PasswordHasher(hashing));
         builder.Services.AddHostedService(services => new StartupTasks(
             services.GetRequiredService<IRostraStore>(),

@@ -1,5 +1,6 @@
 using Rostra.Core.Import;
 using Rostra.Core.Passwords;
+using Rostra.Storage;
 
 namespace Rostra.Web;
 
@@ -27,6 +28,9 @@ public sealed record WebSettings(
 
     /// <summary>Where the demo seed prints credentials and the app prints its address; null is the console.</summary>
     public TextWriter? Output { get; init; }
+
+    /// <summary>An open store to use instead of opening <see cref="Connection"/>; the caller keeps and disposes it.</summary>
+    public IRostraStore? Store { get; init; }
 
     /// <summary>Extra configuration arguments (<c>--Rostra:MaxRows=10</c>), as the host would read them.</summary>
     public IReadOnlyList<string> Args { get; init; } = [];

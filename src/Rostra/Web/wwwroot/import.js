@@ -562,7 +562,8 @@
     setPhase(title);
     $('progress-file').textContent = fileName || '';
     cancelButton.disabled = false;
-    openDialog(progressDialog, results);
+    // What follows the work (results, a pop-up) takes the focus itself.
+    openDialog(progressDialog, null);
     cancelButton.focus();
   }
 
