@@ -426,6 +426,51 @@ public abstract class StoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Other_writes_go_on_while_an_import_is_still_reading_its_users()
+    {
+        await SeedDistrictAsync();
+        var import = await CreateImportAsync();
+        var other = await CreateImportAsync(status: ImportStatus.Validating);
+        var id = await Store.AddUserAsync(Student("ana", 2), Ct);
+        async IAsyncEnumerable<NewUser> SlowlyHashedUsers()
+        {
+            for (var row = 3; row < 200; row++)
+            {
+                if (row == 100)
+                {
+                    // While passwords are still being hashed, sign-ins and other imports keep writing.
+                    using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await Store.RecordFailedLoginAsync(id, null, quick.Token);
+                    await Store.UpdateProgressAsync(other.Id, 10, 5, quick.Token);
+                    await Store.AddDistrictAsync(new District("new-district", "New"), quick.Token);
+                }
+                await Task.Yield();
+                yield return Student($"user{row}", row);
+            }
+        }
+
+        var result = await Store.WriteImportAsync(new ImportWrite(import.Id, District, Program), SlowlyHashedUsers(), Ct);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(197, result.Imported);
+        Assert.Equal(1, (await Store.GetUserAsync(id, Ct))!.FailedLogins);
+        Assert.Equal(5, (await Store.GetImportAsync(District, other.Id, Ct))!.ProcessedRows);
+    }
+
+    [Fact]
+    public async Task A_write_naming_a_school_of_another_district_fails_and_writes_nothing()
+    {
+        await SeedDistrictAsync();
+        await SeedDistrictAsync(OtherDistrict, "math", "2001");
+        var import = await CreateImportAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync(import, [Student("ana", 2), Student("bo", 3, school: "2001")]));
+
+        Assert.Equal(0, await CountUsersAsync());
+        Assert.True((await WriteAsync(import, [Student("ana", 2)])).Succeeded);
+    }
+
+    [Fact]
     public async Task Writing_into_a_cancelled_import_writes_nothing()
     {
         await SeedDistrictAsync();

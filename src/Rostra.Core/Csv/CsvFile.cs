@@ -156,7 +156,7 @@ public static class CsvFile
 
     private static string ReadHeaderLine(StreamReader reader)
     {
-        // Skip leading blank lines, as the header is the first non-blank line for detection purposes.
+        // The header is row 1 (SPEC §3): the first line as written, blank or not; a blank one is reported as file.empty.
         var sb = new StringBuilder();
         int c;
         while ((c = reader.Read()) >= 0 && sb.Length < ChunkSize)

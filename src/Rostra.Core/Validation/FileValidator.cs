@@ -41,7 +41,8 @@ public static class FileValidator
         if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback());
 
         using var records = CsvFile.ReadRecords(file, format, cancellationToken).GetEnumerator();
-        if (!records.MoveNext() || records.Current.IsBlank) return Fail(Issues.FileEmpty(), warnings);
+        // Blank lines above the header are passed over; the header is the first row with something in it.
+        if (!MoveToHeader(records)) return Fail(Issues.FileEmpty(), warnings);
 
         var header = HeaderMap.Analyze(records.Current.Fields, context.UserType);
         warnings.AddRange(header.Warnings);
@@ -87,7 +88,7 @@ public static class FileValidator
     {
         var format = CsvFile.Detect(file, cancellationToken);
         using var records = CsvFile.ReadRecords(file, format, cancellationToken).GetEnumerator();
-        if (!records.MoveNext()) yield break;
+        if (!MoveToHeader(records)) yield break;
         var header = HeaderMap.Analyze(records.Current.Fields, context.UserType);
         if (header.Errors.Count > 0) throw new InvalidOperationException("The file's header is not valid; validate it first.");
         var checker = new RowChecker(header, context);
@@ -115,6 +116,15 @@ public static class FileValidator
                 string.IsNullOrEmpty(password) ? null : password);
             await Task.CompletedTask;
         }
+    }
+
+    private static bool MoveToHeader(IEnumerator<CsvRecord> records)
+    {
+        while (records.MoveNext())
+        {
+            if (!records.Current.IsBlank) return true;
+        }
+        return false;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

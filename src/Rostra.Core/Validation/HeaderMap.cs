@@ -40,7 +40,8 @@ internal sealed class HeaderMap
 
         for (var i = 0; i < header.Length; i++)
         {
-            var text = header[i].Trim();
+            // A second byte order mark (a BOM file re-saved with a BOM) reads as an invisible U+FEFF before the first name.
+            var text = header[i].Trim().TrimStart('\uFEFF').TrimStart();
             if (text.Length == 0)
             {
                 // Excel leaves empty header cells when a column to the right was once used.
@@ -66,7 +67,11 @@ internal sealed class HeaderMap
         {
             foreach (var other in UserTypes.All)
             {
-                if (other != type && found.SetEquals(Templates.Columns(other)))
+                // A file with exactly another template's columns is that template, unless those columns are only
+                // the chosen template's minus one (a Student file whose Grade column was deleted looks like the
+                // Teacher template): then the columns' order, as the template writes them, decides.
+                if (other != type && found.SetEquals(Templates.Columns(other))
+                    && (!found.IsProperSubsetOf(template) || InTemplateOrder(index, Templates.Columns(other))))
                 {
                     errors.Add(Issues.HeaderWrongTemplate(type, other));
                     return new HeaderMap(index, header.Length, header, errors, warnings);
@@ -89,6 +94,15 @@ internal sealed class HeaderMap
             errors.Add(Issues.HeaderUnknownColumn(type, text, suggestion));
         }
         return new HeaderMap(index, header.Length, header, errors, warnings);
+    }
+
+    private static bool InTemplateOrder(int[] index, IReadOnlyList<Column> columns)
+    {
+        for (var i = 1; i < columns.Count; i++)
+        {
+            if (index[(int)columns[i]] < index[(int)columns[i - 1]]) return false;
+        }
+        return true;
     }
 
     /// <summary>The candidate nearest to <paramref name="text"/>, when it is near enough to be a likely typo.</summary>

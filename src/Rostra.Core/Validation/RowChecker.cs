@@ -28,6 +28,8 @@ internal sealed class RowChecker
         _schoolsWithoutLeadingZeros = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var school in context.Schools)
         {
+            // A school of another district is unknown here (SPEC §4), whatever list the caller handed in.
+            if (!string.Equals(school.DistrictId, context.District.Id, StringComparison.Ordinal)) continue;
             _schools[school.SchoolId] = school;
             _schoolsWithoutLeadingZeros.TryAdd(school.SchoolId.TrimStart('0'), school.SchoolId);
         }

@@ -209,47 +209,4 @@ internal sealed class PostgresStore : SqlStore
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
-
-    /// <summary>
-    /// Every staged user whose username or email is taken on the platform, or repeated in the stage itself,
-    /// in validation's order (by row, Username before Email).
-    /// </summary>
-    private static async Task<List<ImportIssue>> FindStageConflictsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            SELECT s.row, 0 AS kind, s.username AS value, NULL::integer AS first_row FROM import_stage s
-             WHERE EXISTS (SELECT 1 FROM users u WHERE u.username_key = s.username_key)
-            UNION ALL
-            SELECT s.row, 1, s.email, NULL FROM import_stage s
-             WHERE s.email_key IS NOT NULL AND EXISTS (SELECT 1 FROM users u WHERE u.email_key = s.email_key)
-            UNION ALL
-            SELECT d.row, 0, d.username, d.first_row FROM (
-                SELECT row, username, row_number() OVER w AS n, min(row) OVER w AS first_row
-                  FROM import_stage WINDOW w AS (PARTITION BY username_key ORDER BY row)) d
-             WHERE d.n > 1
-            UNION ALL
-            SELECT d.row, 1, d.email, d.first_row FROM (
-                SELECT row, email, row_number() OVER w AS n, min(row) OVER w AS first_row
-                  FROM import_stage WHERE email_key IS NOT NULL WINDOW w AS (PARTITION BY email_key ORDER BY row)) d
-             WHERE d.n > 1
-            ORDER BY 1, 2
-            """;
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        var conflicts = new List<ImportIssue>();
-        while (await r.ReadAsync(cancellationToken))
-        {
-            var row = r.GetInt32(0);
-            var isUsername = r.GetInt32(1) == 0;
-            var value = r.GetString(2);
-            conflicts.Add((isUsername, r.IsDBNull(3)) switch
-            {
-                (true, true) => UsernameTaken(row, value),
-                (false, true) => EmailTaken(row, value),
-                (true, false) => Core.Validation.Issues.UsernameDuplicate(row, value, r.GetInt32(3)),
-                (false, false) => Core.Validation.Issues.EmailDuplicate(row, value, r.GetInt32(3)),
-            });
-        }
-        return conflicts;
-    }
 }

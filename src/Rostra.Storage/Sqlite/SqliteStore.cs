@@ -10,13 +10,11 @@ namespace Rostra.Storage.Sqlite;
 
 /// <summary>
 /// The store on one SQLite file: WAL, a busy timeout, foreign keys on. SQLite has one writer at a time,
-/// so a write transaction (BEGIN IMMEDIATE) sees every committed user and no one can commit a clashing one meanwhile.
+/// so a write transaction (BEGIN IMMEDIATE) sees every committed user and no one can commit a clashing one meanwhile;
+/// writes keep that lock short.
 /// </summary>
 internal sealed class SqliteStore(string connectionString, TimeProvider? time = null) : SqlStore(time ?? TimeProvider.System)
 {
-    /// <summary>Users checked and inserted per round trip of <see cref="WriteImportAsync"/>.</summary>
-    private const int WriteBatch = 1_000;
-
     /// <summary>How long a writer waits for another writer (an import of a large file holds the lock for a while).</summary>
     private const int BusyTimeoutMilliseconds = 60_000;
 
@@ -136,130 +134,119 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         }
     }
 
+    /// <summary>
+    /// Streams the users (hashed by the caller as they come, which takes long) into a TEMP table with a
+    /// prepared, reused insert: the temp database is private to the connection, so no lock on the main file is
+    /// held meanwhile and sign-ins and other imports go on. Then, in one BEGIN IMMEDIATE transaction, which
+    /// no other writer can interleave with, one set-based query finds every conflict, and when there is none
+    /// the stage moves into users (ids from max(id) + 1), user_schools and user_programs, and the import completes.
+    /// </summary>
     public override async Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
     {
         await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-        // BEGIN IMMEDIATE takes the write lock now: what the checks below see stays true until commit.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var now = Now();
-
-        long nextId;
-        await using (var max = Command(connection, "SELECT COALESCE(MAX(id), 0) FROM users", transaction))
-            nextId = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) + 1;
-
-        await using var insertUser = Command(connection,
-            "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
-            "VALUES (@id, @district_id, @username, @username_key, @first_name, @last_name, @email, @email_key, @roles, @grade, @password_hash, 0, @created_at, @import_id)",
-            transaction);
-        var pId = Add(insertUser, "id", 0L);
-        Add(insertUser, "district_id", write.DistrictId);
-        var pUsername = Add(insertUser, "username", "");
-        var pUsernameKey = Add(insertUser, "username_key", "");
-        var pFirstName = Add(insertUser, "first_name", "");
-        var pLastName = Add(insertUser, "last_name", null);
-        var pEmail = Add(insertUser, "email", null);
-        var pEmailKey = Add(insertUser, "email_key", null);
-        var pRoles = Add(insertUser, "roles", "");
-        var pGrade = Add(insertUser, "grade", null);
-        var pHash = Add(insertUser, "password_hash", null);
-        Add(insertUser, "created_at", now);
-        Add(insertUser, "import_id", write.ImportId);
-        await insertUser.PrepareAsync(cancellationToken);
-
-        await using var insertSchool = Command(connection, "INSERT INTO user_schools (district_id, user_id, school_id) VALUES (@district_id, @user_id, @value)", transaction);
-        Add(insertSchool, "district_id", write.DistrictId);
-        var pSchoolUser = Add(insertSchool, "user_id", 0L);
-        var pSchool = Add(insertSchool, "value", "");
-        await insertSchool.PrepareAsync(cancellationToken);
-
-        await using var insertProgram = Command(connection, "INSERT INTO user_programs (district_id, user_id, program_id) VALUES (@district_id, @user_id, @value)", transaction);
-        Add(insertProgram, "district_id", write.DistrictId);
-        var pProgramUser = Add(insertProgram, "user_id", 0L);
-        var pProgram = Add(insertProgram, "value", "");
-        await insertProgram.PrepareAsync(cancellationToken);
-
-        var errors = new List<ImportIssue>();
-        var batch = new List<(int Row, NewUser User)>(WriteBatch);
-        var count = 0;
-
-        async Task CheckAndInsertAsync()
+        try
         {
-            // Set-based: one query for the batch's usernames, one for its emails. Earlier batches are
-            // already inserted in this transaction, so a name repeated across batches shows up as taken.
-            var usernames = new HashSet<string>(StringComparer.Ordinal);
-            var emails = new HashSet<string>(StringComparer.Ordinal);
-            await FindTakenAsync(connection, transaction, "username_key", batch.Select(b => Key(b.User.Username)).Distinct(StringComparer.Ordinal).ToList(), usernames, cancellationToken);
-            await FindTakenAsync(connection, transaction, "email_key", batch.Where(b => b.User.Email is not null).Select(b => Key(b.User.Email!)).Distinct(StringComparer.Ordinal).ToList(), emails, cancellationToken);
+            await ExecuteAsync(connection, null,
+                "DROP TABLE IF EXISTS temp.import_stage; " +
+                "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, " +
+                "first_name TEXT NOT NULL, last_name TEXT, email TEXT, email_key TEXT, roles TEXT NOT NULL, grade TEXT, password_hash TEXT, " +
+                "school_ids TEXT NOT NULL, program_ids TEXT NOT NULL)",
+                cancellationToken);
+            var count = await StageAsync(connection, write, users, cancellationToken);
 
-            var firstUsername = new Dictionary<string, int>(StringComparer.Ordinal);
-            var firstEmail = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (row, user) in batch)
+            // BEGIN IMMEDIATE takes the write lock: what the check sees stays true until commit.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
+            if (conflicts.Count > 0)
             {
-                var key = Key(user.Username);
-                if (usernames.Contains(key)) errors.Add(UsernameTaken(row, user.Username));
-                else if (!firstUsername.TryAdd(key, row)) errors.Add(Issues.UsernameDuplicate(row, user.Username, firstUsername[key]));
-                if (user.Email is null) continue;
-                var emailKey = Key(user.Email);
-                if (emails.Contains(emailKey)) errors.Add(EmailTaken(row, user.Email));
-                else if (!firstEmail.TryAdd(emailKey, row)) errors.Add(Issues.EmailDuplicate(row, user.Email, firstEmail[emailKey]));
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, conflicts);
             }
 
-            // After the first conflict nothing more is inserted; the remaining batches are only checked.
-            if (errors.Count > 0) return;
-
-            foreach (var (_, user) in batch)
+            long lastId;
+            await using (var max = Command(connection, "SELECT COALESCE(MAX(id), 0) FROM users", transaction))
+                lastId = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            string[] statements =
+            [
+                "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
+                "SELECT @last_id + seq, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, @now, @import_id FROM import_stage ORDER BY seq",
+                "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.school_ids) j",
+                "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.program_ids) j",
+            ];
+            var now = Now();
+            foreach (var sql in statements)
             {
-                var id = nextId++;
-                pId.Value = id;
-                pUsername.Value = user.Username;
-                pUsernameKey.Value = Key(user.Username);
-                pFirstName.Value = user.FirstName;
-                pLastName.Value = (object?)user.LastName ?? DBNull.Value;
-                pEmail.Value = (object?)user.Email ?? DBNull.Value;
-                pEmailKey.Value = user.Email is null ? DBNull.Value : Key(user.Email);
-                pRoles.Value = JoinRoles(user.Roles);
-                pGrade.Value = (object?)user.Grade?.ToString() ?? DBNull.Value;
-                pHash.Value = (object?)user.PasswordHash ?? DBNull.Value;
-                await insertUser.ExecuteNonQueryAsync(cancellationToken);
-
-                pSchoolUser.Value = id;
-                foreach (var school in user.SchoolIds.Distinct(StringComparer.Ordinal))
-                {
-                    pSchool.Value = school;
-                    await insertSchool.ExecuteNonQueryAsync(cancellationToken);
-                }
-                pProgramUser.Value = id;
-                foreach (var program in ProgramsOf(user, write))
-                {
-                    pProgram.Value = program;
-                    await insertProgram.ExecuteNonQueryAsync(cancellationToken);
-                }
-                count++;
+                await using var command = Command(connection, sql, transaction);
+                Add(command, "last_id", lastId);
+                Add(command, "district_id", write.DistrictId);
+                Add(command, "now", now);
+                Add(command, "import_id", write.ImportId);
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
+            if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, []);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new WriteResult(true, count, []);
         }
+        finally
+        {
+            // The connection goes back to the pool with its temp schema; leave nothing behind.
+            await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
+        }
+    }
 
-        var ordinal = 0;
+    private async Task<int> StageAsync(SqliteConnection connection, ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    {
+        // A deferred transaction that writes only the temp database: fast inserts, no lock on the main file.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var insert = Command(connection,
+            "INSERT INTO import_stage (seq, row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids) " +
+            "VALUES (@seq, @row, @username, @username_key, @first_name, @last_name, @email, @email_key, @roles, @grade, @password_hash, @school_ids, @program_ids)",
+            transaction);
+        var seq = Add(insert, "seq", 0);
+        var row = Add(insert, "row", 0);
+        var username = Add(insert, "username", "");
+        var usernameKey = Add(insert, "username_key", "");
+        var firstName = Add(insert, "first_name", "");
+        var lastName = Add(insert, "last_name", null);
+        var email = Add(insert, "email", null);
+        var emailKey = Add(insert, "email_key", null);
+        var roles = Add(insert, "roles", "");
+        var grade = Add(insert, "grade", null);
+        var hash = Add(insert, "password_hash", null);
+        var schools = Add(insert, "school_ids", "[]");
+        var programs = Add(insert, "program_ids", "[]");
+        await insert.PrepareAsync(cancellationToken);
+
+        var count = 0;
         await foreach (var user in users.WithCancellation(cancellationToken))
         {
-            batch.Add((user.Row ?? ordinal + 2, user));
-            ordinal++;
-            if (batch.Count < WriteBatch) continue;
-            await CheckAndInsertAsync();
-            batch.Clear();
-        }
-        if (batch.Count > 0) await CheckAndInsertAsync();
-
-        if (errors.Count > 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return new WriteResult(false, 0, Sorted(errors));
-        }
-        if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return new WriteResult(false, 0, []);
+            count++;
+            seq.Value = count;
+            row.Value = user.Row ?? count + 1;
+            username.Value = user.Username;
+            usernameKey.Value = Key(user.Username);
+            firstName.Value = user.FirstName;
+            lastName.Value = (object?)user.LastName ?? DBNull.Value;
+            email.Value = (object?)user.Email ?? DBNull.Value;
+            emailKey.Value = user.Email is null ? DBNull.Value : Key(user.Email);
+            roles.Value = JoinRoles(user.Roles);
+            grade.Value = (object?)user.Grade?.ToString() ?? DBNull.Value;
+            hash.Value = (object?)user.PasswordHash ?? DBNull.Value;
+            schools.Value = JsonSerializer.Serialize(user.SchoolIds.Distinct(StringComparer.Ordinal));
+            programs.Value = JsonSerializer.Serialize(ProgramsOf(user, write));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return new WriteResult(true, count, []);
+        return count;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

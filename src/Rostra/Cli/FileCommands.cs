@@ -9,6 +9,7 @@ using Rostra.Core.Validation;
 using Rostra.Imports;
 using Rostra.Storage;
 using Spectre.Console;
+using ValidationResult = Rostra.Core.Import.ValidationResult;
 
 namespace Rostra.Cli;
 
