@@ -22,6 +22,9 @@ internal sealed class RostraOptions
 
     /// <summary>Imports validated or written at the same time; the rest wait their turn.</summary>
     public int ConcurrentImports { get; set; } = 2;
+
+    /// <summary>How long a valid import waits for CONFIRM before it is cancelled and its file deleted.</summary>
+    public int UnconfirmedExpiryHours { get; set; } = 24;
 }
 
 /// <summary>The settings the app runs with, resolved once at startup.</summary>
@@ -31,7 +34,8 @@ internal sealed record WebRuntime(
     bool Development,
     int LockoutFailures,
     TimeSpan LockoutDuration,
-    int ConcurrentImports)
+    int ConcurrentImports,
+    TimeSpan UnconfirmedExpiry)
 {
     /// <summary>Room for the multipart boundaries and the small form fields around the file.</summary>
     public const long FormOverheadBytes = 1024 * 1024;

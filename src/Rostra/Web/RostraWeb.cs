@@ -77,6 +77,8 @@ public static class RostraWeb
             pages.Conventions.AuthorizeFolder("/Programs", AuthSetup.DistrictAdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Login");
             pages.Conventions.AllowAnonymousToPage("/Error");
+            // Where a signed-in user lands on a page that is not for them.
+            pages.Conventions.AddPageRoute("/Error", "denied");
         });
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = false);
@@ -164,7 +166,8 @@ public static class RostraWeb
             settings.Development,
             Math.Max(1, options.LockoutFailures),
             TimeSpan.FromMinutes(Math.Max(1, options.LockoutMinutes)),
-            Math.Max(1, options.ConcurrentImports));
+            Math.Max(1, options.ConcurrentImports),
+            TimeSpan.FromHours(Math.Max(1, options.UnconfirmedExpiryHours)));
     }
 
     /// <summary>The SQLite file's folder (uploads live beside the database), else <c>data</c>.</summary>

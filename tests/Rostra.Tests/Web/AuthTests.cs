@@ -74,7 +74,10 @@ public sealed class AuthTests(WebAppFixture fixture) : IClassFixture<WebAppFixtu
         Assert.Contains("Reading Plus", dashboard, StringComparison.Ordinal);
         Assert.DoesNotContain("Import users", dashboard, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, import.StatusCode);
-        Assert.StartsWith("/error", import.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/denied", import.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        using var denied = await client.GetAsync(import.Headers.Location);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Contains("This page is for district admins", await denied.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

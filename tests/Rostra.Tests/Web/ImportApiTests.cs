@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Rostra.Core.Import;
 using Rostra.Storage;
 
@@ -238,6 +239,23 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
         var users = await client.GetFromJsonAsync<JsonElement>("/api/users?type=student");
         Assert.Equal(0, users.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_valid_import_nobody_confirms_expires_and_its_file_is_deleted()
+    {
+        var district = await Web.CreateDistrictAsync();
+        using var client = Web.Client(district.AdminToken);
+        var import = await WebApp.UploadAndWaitAsync(client, "student", district.Students(1));
+        var id = import.GetProperty("id").GetGuid();
+        var upload = Path.Combine(Web.UploadsFolder, $"{id}.csv");
+        File.SetLastWriteTimeUtc(upload, DateTime.UtcNow.AddDays(-2));
+
+        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportWorker>().ExpireOnceAsync(default);
+
+        var expired = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
+        Assert.Equal("cancelled", expired.GetProperty("status").GetString());
+        Assert.False(File.Exists(upload));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal static class AuthSetup
                 cookie.Cookie.SecurePolicy = secure;
                 cookie.LoginPath = "/login";
                 cookie.LogoutPath = "/logout";
-                cookie.AccessDeniedPath = "/error";
+                cookie.AccessDeniedPath = "/denied";
                 cookie.ReturnUrlParameter = "returnUrl";
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
                 cookie.SlidingExpiration = true;

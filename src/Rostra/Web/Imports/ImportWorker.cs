@@ -29,8 +29,64 @@ internal sealed class ImportWorker(
 
     private static readonly string[] Running = [ImportStatus.Validating, ImportStatus.Importing];
 
+    public const string ExpiredMessage = "Not confirmed in time, so nothing was imported. Upload the file again to import it.";
+
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, runtime.ConcurrentImports).Select(_ => Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None)));
+        Task.WhenAll(Enumerable.Range(0, runtime.ConcurrentImports)
+            .Select(_ => Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None))
+            .Append(Task.Run(() => ExpireUnconfirmedAsync(stoppingToken), CancellationToken.None)));
+
+    /// <summary>
+    /// A valid import nobody confirms keeps a file with passwords on disk: after <see cref="WebRuntime.UnconfirmedExpiry"/>
+    /// it is cancelled and its file deleted.
+    /// </summary>
+    private async Task ExpireUnconfirmedAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(SweepEvery);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await ExpireOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Could not expire unconfirmed imports.");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The server is stopping.
+        }
+    }
+
+    internal async Task ExpireOnceAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(uploads.Directory))
+        {
+            return;
+        }
+        var cutoff = DateTime.UtcNow - runtime.UnconfirmedExpiry;
+        foreach (var path in Directory.EnumerateFiles(uploads.Directory, "*.csv"))
+        {
+            if (!Guid.TryParse(Path.GetFileNameWithoutExtension(path), out var id) || jobs.Find(id) is not null
+                || File.GetLastWriteTimeUtc(path) > cutoff)
+            {
+                continue;
+            }
+            if (await store.TryTransitionAsync(id, [ImportStatus.Valid], ImportStatus.Cancelled, ExpiredMessage, cancellationToken))
+            {
+                uploads.Delete(path);
+                logger.LogInformation("Import {ImportId} was not confirmed in time and was cancelled.", id);
+            }
+        }
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ internal static class ImportsSetup
         services.AddSingleton<ImportJobs>();
         services.AddSingleton<UploadFiles>();
         services.AddSingleton<ImportService>();
-        services.AddHostedService<ImportWorker>();
+        services.AddSingleton<ImportWorker>();
+        services.AddHostedService(services => services.GetRequiredService<ImportWorker>());
         return services;
     }
 }

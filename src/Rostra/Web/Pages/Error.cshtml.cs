@@ -20,7 +20,9 @@ internal sealed class ErrorModel : PageModel
 
     public void OnGet(int? status)
     {
-        Status = status is >= 400 and < 600 ? status.Value : 500;
+        Status = status is >= 400 and < 600 ? status.Value
+            : Request.Path.StartsWithSegments("/denied") ? StatusCodes.Status403Forbidden
+            : StatusCodes.Status500InternalServerError;
         Response.StatusCode = Status;
     }
 
