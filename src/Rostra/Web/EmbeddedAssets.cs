@@ -23,7 +23,7 @@ internal static class EmbeddedAssets
 
     public static IEndpointRouteBuilder MapEmbeddedAssets(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/assets/{name}", (string name, HttpContext context) =>
+        endpoints.MapMethods("/assets/{name}", [HttpMethods.Get, HttpMethods.Head], (string name, HttpContext context) =>
             {
                 if (!Assets.TryGetValue(name, out var asset))
                 {

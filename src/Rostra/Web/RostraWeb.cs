@@ -102,7 +102,7 @@ public static class RostraWeb
         app.UseAuthorization();
 
         app.MapEmbeddedAssets();
-        app.MapGet("/healthz", async (IRostraStore store, CancellationToken ct) =>
+        app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], async (IRostraStore store, CancellationToken ct) =>
             await store.PingAsync(ct) ? Results.Text("ok") : Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable))
             .AllowAnonymous()
             .ExcludeFromDescription();

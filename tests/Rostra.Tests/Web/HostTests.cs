@@ -54,6 +54,19 @@ public sealed class HostTests(WebAppFixture fixture) : IClassFixture<WebAppFixtu
     }
 
     [Fact]
+    public async Task A_request_far_over_the_limit_is_answered_413_before_it_is_read()
+    {
+        await using var small = await WebApp.StartAsync(settings => settings with { Limits = new ImportLimits(MaxFileBytes: 1024) });
+        var district = await small.CreateDistrictAsync();
+        using var client = small.Client(district.AdminToken);
+
+        using var response = await client.PostAsync("/api/imports", WebApp.ImportForm("student", new byte[3 * 1024 * 1024]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("file.too_large", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Pages_carry_security_headers_and_assets_are_served()
     {
         using var client = Web.Client();
