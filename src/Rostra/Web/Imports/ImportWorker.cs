@@ -23,6 +23,10 @@ internal sealed class ImportWorker(
 {
     public const string CancelledMessage = "Cancelled. Nothing was imported.";
 
+    public const string ConflictMessage =
+        "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
+        "change them in your file and upload it again.";
+
     public const string FailedMessage =
         "Something went wrong on the server while working on this file. Nothing was imported: upload the file again, " +
         "and if it happens again, tell your technical contact.";
@@ -194,7 +198,9 @@ internal sealed class ImportWorker(
         await using (var file = UploadFiles.OpenRead(uploads.Upload(id)))
         {
             result = await importer.ImportAsync(new ImportWrite(id, work.District.Id, work.ProgramId), file, context, hashed, cancellationToken);
-            if (!result.Succeeded)
+            // Not written and no errors: the import was cancelled meanwhile, and keeps that state.
+            if (!result.Succeeded && result.Errors.Count > 0
+                && await store.TryTransitionAsync(id, [ImportStatus.Importing], ImportStatus.Failed, ConflictMessage, CancellationToken.None))
             {
                 // Another import took some usernames or emails since validation: same error list, nothing written.
                 file.Position = 0;
