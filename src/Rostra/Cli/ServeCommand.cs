@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Rostra.Web;
 
 namespace Rostra.Cli;
 
-/// <summary><c>rostra serve</c>: the web app.</summary>
+/// <summary><c>rostra serve</c>: the web app on Kestrel, on the same store and pipeline as the command line.</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliIo io)
@@ -12,8 +13,17 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the web app.") { urls, seed };
         command.SetAction(async (parse, ct) =>
         {
-            await io.Error.WriteLineAsync("The web app is not part of this build yet.");
-            return ExitCodes.Failure;
+            try
+            {
+                var app = RostraWeb.Build(new WebSettings(CliContext.Connection(parse), parse.GetValue(urls)!, parse.GetValue(seed)));
+                await app.RunAsync(ct);
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await io.Error.WriteLineAsync($"rostra: the web app could not start: {e.Message}");
+                return ExitCodes.Failure;
+            }
         });
         return command;
     }
