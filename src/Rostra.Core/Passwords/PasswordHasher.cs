@@ -67,44 +67,57 @@ public sealed class PasswordHasher(PasswordHashOptions options)
     public bool NeedsRehash(string encodedHash) => Argon2id.NeedsRehash(encodedHash, Options.Iterations, Options.MemoryKiB * 1024);
 
     /// <summary>
-    /// Hashes the passwords of <paramref name="users"/> on every core (<see cref="PasswordHashOptions.Parallelism"/>),
-    /// a batch at a time, and yields each user with its hash (null when the user has no password) in order.
+    /// Hashes the passwords of <paramref name="users"/> on every core (<see cref="PasswordHashOptions.Parallelism"/>
+    /// at once) and yields each user with its hash (null when the user has no password), in order. A sliding window
+    /// keeps every core busy: a slow hash holds back only the yielding, never the other cores.
     /// </summary>
     public async IAsyncEnumerable<(ImportedUser User, string? Hash)> HashAllAsync(
         IAsyncEnumerable<ImportedUser> users,
         IProgress<int>? hashed,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var batchSize = Math.Max(64, Options.Parallelism * 32);
-        var batch = new List<ImportedUser>(batchSize);
+        var parallelism = Math.Max(1, Options.Parallelism);
+        var window = new Queue<Task<(ImportedUser, string?)>>();
+        using var slots = new SemaphoreSlim(parallelism);
         var done = 0;
-        await foreach (var user in users.WithCancellation(cancellationToken))
+        try
         {
-            batch.Add(user);
-            if (batch.Count < batchSize) continue;
-            foreach (var item in await HashBatchAsync(batch, cancellationToken)) yield return item;
-            done += batch.Count;
+            await foreach (var user in users.WithCancellation(cancellationToken))
+            {
+                window.Enqueue(HashOneAsync(user, slots, cancellationToken));
+                if (window.Count < parallelism * 8) continue;
+                yield return await window.Dequeue();
+                if (++done % 64 == 0) hashed?.Report(done);
+            }
+            while (window.Count > 0)
+            {
+                yield return await window.Dequeue();
+                done++;
+            }
             hashed?.Report(done);
-            batch.Clear();
         }
-        if (batch.Count > 0)
+        finally
         {
-            foreach (var item in await HashBatchAsync(batch, cancellationToken)) yield return item;
-            done += batch.Count;
-            hashed?.Report(done);
+            // Abandoned (cancelled or failed): let the hashes in flight finish before the semaphore goes.
+            while (window.Count > 0)
+            {
+                try { await window.Dequeue(); }
+                catch (OperationCanceledException) { }
+            }
         }
     }
 
-    private async Task<(ImportedUser, string?)[]> HashBatchAsync(List<ImportedUser> batch, CancellationToken cancellationToken)
+    private async Task<(ImportedUser, string?)> HashOneAsync(ImportedUser user, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        var result = new (ImportedUser, string?)[batch.Count];
-        await Parallel.ForAsync(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.Parallelism, CancellationToken = cancellationToken },
-            (i, _) =>
-            {
-                var user = batch[i];
-                result[i] = (user, user.Password is null ? null : Hash(user.Password));
-                return ValueTask.CompletedTask;
-            });
-        return result;
+        if (user.Password is null) return (user, null);
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() => (user, (string?)Hash(user.Password)), cancellationToken);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 }
