@@ -31,7 +31,7 @@ internal sealed class Args
     public string Get(string name, string fallback) => _options.GetValueOrDefault(name) ?? fallback;
 
     public string Required(string name) =>
-        _options.GetValueOrDefault(name) ?? throw new ArgumentException($"--{name} is required.");
+        _options.GetValueOrDefault(name) ?? throw new UsageException($"--{name} is required.");
 
     public int Int(string name, int fallback) => Get(name) is { } s ? ParseCount(s) : fallback;
 
@@ -49,3 +49,6 @@ internal sealed class Args
         return checked(int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) * multiplier);
     }
 }
+
+/// <summary>A command line that cannot be run as written; the message says why.</summary>
+internal sealed class UsageException(string message) : Exception(message);

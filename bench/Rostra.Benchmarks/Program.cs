@@ -6,7 +6,9 @@ using Rostra.Benchmarks.Data;
 using Rostra.Benchmarks.EndToEnd;
 using Rostra.Benchmarks.Micro;
 using Rostra.Core;
+using Rostra.Core.Import;
 using Rostra.Core.Passwords;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 // Rostra's benchmarks: seeded data, a baseline in the same run, results as ratios. See bench/README.md.
@@ -18,6 +20,7 @@ const string Usage = """
                [--errors SHARE] [--seed N] [--existing N] [--schools N] [--district ID] [--student-emails SHARE]
       seed-db --db CONNECTION [--users N] [--schools N] [--district ID]
       sep-parse FILE                    the parse baseline: Sep reads every column of FILE
+      hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
           [--work DIR] [--out FILE.md] [--repeat N] [--errors SHARE] [--import-rows N] [--schools N]
@@ -50,7 +53,7 @@ try
         case "generate":
         {
             var a = new Args(rest);
-            if (!UserTypes.TryParse(a.Get("type", "student"), out var type)) throw new ArgumentException("--type is student, teacher or school-admin.");
+            if (!UserTypes.TryParse(a.Get("type", "student"), out var type)) throw new UsageException("--type is student, teacher or school-admin.");
             var district = new SyntheticDistrict(a.Get("district", SyntheticDistrict.DefaultId), a.Int("schools", 300));
             var spec = new FileSpec(type, a.Int("rows", 1000), a.Double("errors", 0), a.Int("seed", 42), a.Long("existing", 0),
                 a.Double("student-emails", 0.7));
@@ -79,9 +82,35 @@ try
         case "sep-parse":
         {
             var a = new Args(rest);
-            var path = a.Positional.Count == 1 ? a.Positional[0] : throw new ArgumentException("sep-parse FILE");
+            var path = a.Positional.Count == 1 ? a.Positional[0] : throw new UsageException("sep-parse FILE");
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             Console.WriteLine(SepParse.CountChars(stream));
+            return 0;
+        }
+
+        case "validate-split":
+        {
+            // Where validation's time goes: the same file with the store's look-ups and with none.
+            var a = new Args(rest);
+            var path = a.Positional.Count == 1 ? a.Positional[0] : throw new UsageException("validate-split FILE --db CONNECTION");
+            var district = new SyntheticDistrict(a.Get("district", SyntheticDistrict.DefaultId), a.Int("schools", 300));
+            await using var store = StoreFactory.Open(a.Required("db"));
+            foreach (var (name, users) in new (string, IUserLookup)[] { ("no look-ups", new InMemoryUsers([], [])), (store.Provider, store), ("no look-ups", new InMemoryUsers([], [])), (store.Provider, store) })
+            {
+                var context = new ValidationContext(district.District, UserType.Student, district.Schools, users, new ImportLimits());
+                await using var stream = File.OpenRead(path);
+                var clock = Stopwatch.StartNew();
+                var result = await FileValidator.ValidateAsync(stream, context, null, ct);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F2} s, {result.Errors.Count} errors"));
+            }
+            return 0;
+        }
+
+        case "hash":
+        {
+            // How DistrictSeeder.PrecomputedHash was made.
+            var a = new Args(rest);
+            Console.WriteLine(new PasswordHasher(PasswordHashOptions.Default).Hash(a.Positional.Count == 1 ? a.Positional[0] : "Bench-Password-1"));
             return 0;
         }
 
@@ -117,7 +146,7 @@ try
             return 2;
     }
 }
-catch (ArgumentException e)
+catch (UsageException e)
 {
     Console.Error.WriteLine(e.Message);
     return 2;

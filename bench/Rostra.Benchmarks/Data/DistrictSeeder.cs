@@ -15,7 +15,7 @@ internal static class DistrictSeeder
     /// An Argon2id hash of <c>Bench-Password-1</c> at OWASP's minimum cost, made once with libsodium and
     /// kept here, so seeding costs no hashing and every seeded user can still sign in.
     /// </summary>
-    public const string PrecomputedHash = "$argon2id$v=19$m=19456,t=2,p=1$Yc/t5ojwvhCeGMTp1uJHFg$jJU3XJ7yFoYXWjn7s7AnDDhkvB9IBZ3UG2PjF+y0zWA";
+    public const string PrecomputedHash = "$argon2id$v=19$m=19456,t=2,p=1$QJYeQ06OI7U4NSu6BXY0fg$eJrtWaY0hNhez3PmOkjrA/vwJKKU/paFOdOq5sRY2ng";
 
     public static async Task SeedAsync(IRostraStore store, SyntheticDistrict district, long existingUsers, CancellationToken cancellationToken)
     {

@@ -34,13 +34,20 @@ internal readonly record struct FileSpec(
     UserType Type, int Rows, double ErrorShare = 0, int Seed = 42, long ExistingUsers = 0, double StudentEmailShare = 0.7)
 {
     /// <summary>The error kinds that apply to this user type (and to a district that has existing users).</summary>
-    public IReadOnlyList<RowError> ErrorKinds => Enum.GetValues<RowError>().Where(e => e switch
+    public IReadOnlyList<RowError> ErrorKinds
     {
-        RowError.GradeInvalid or RowError.GradeNotOffered => Type == UserType.Student,
-        RowError.TeacherRoleInvalid => Type == UserType.SchoolAdmin,
-        RowError.UsernameTaken or RowError.EmailTaken => ExistingUsers > 0,
-        _ => true,
-    }).ToArray();
+        get
+        {
+            var (type, existing) = (Type, ExistingUsers);
+            return Enum.GetValues<RowError>().Where(e => e switch
+            {
+                RowError.GradeInvalid or RowError.GradeNotOffered => type == UserType.Student,
+                RowError.TeacherRoleInvalid => type == UserType.SchoolAdmin,
+                RowError.UsernameTaken or RowError.EmailTaken => existing > 0,
+                _ => true,
+            }).ToArray();
+        }
+    }
 }
 
 /// <summary>
@@ -168,7 +175,8 @@ internal sealed class FileGenerator(SyntheticDistrict district)
                 values[Column.FirstName] = "";
                 break;
             case RowError.TooLong:
-                values[Column.LastName] = string.Concat(Enumerable.Repeat(values[Column.LastName].Length > 0 ? values[Column.LastName] : "Long", 40))[..101];
+                var part = values[Column.LastName].Length > 0 ? values[Column.LastName] : "Long";
+                values[Column.LastName] = string.Concat(Enumerable.Repeat(part, 101 / part.Length + 1))[..101];
                 break;
             case RowError.InvalidCharacters:
                 values[Column.FirstName] += "\tAnn";

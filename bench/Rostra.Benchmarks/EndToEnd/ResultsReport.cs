@@ -48,23 +48,24 @@ internal static class ResultsReport
             sb.AppendLine("## Hashing").AppendLine();
             sb.AppendLine(Inv($"Argon2id at production cost (m = {hashing.Options.MemoryKiB} KiB, t = {hashing.Options.Iterations}, p = 1) through `PasswordHasher`: one core in a loop, then all cores through `HashAllAsync`, the import's own path; best of 3 alternating rounds."));
             sb.AppendLine();
-            sb.AppendLine("| cores | one core, hashes/s | all cores, hashes/s | **all ÷ (cores × one)** |");
-            sb.AppendLine("|---:|---:|---:|---:|");
-            sb.AppendLine(Inv($"| {hashing.Cores} | {hashing.SingleCorePerSecond:F1} | {hashing.AllCoresPerSecond:F1} | **{hashing.Efficiency:P0}** |"));
+            sb.AppendLine("| cores | one core, hashes/s | all cores (`HashAllAsync`), hashes/s | **all ÷ (cores × one)** | bound: one bare thread per core, hashes/s | bound ÷ (cores × one) |");
+            sb.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine(Inv($"| {hashing.Cores} | {hashing.SingleCorePerSecond:F1} | {hashing.AllCoresPerSecond:F1} | **{hashing.Efficiency:P0}** | {hashing.RawAllCoresPerSecond:F1} | {hashing.RawEfficiency:P0} |"));
             sb.AppendLine();
         }
 
         if (imports.Count > 0)
         {
             sb.AppendLine("## Whole confirmed import").AppendLine();
-            sb.AppendLine("`rostra import FILE --format json` (validate, hash at production cost, write) as a child process on a copy of a database with 10,000 users; then the same phases timed one by one in-process on another copy. \"Start-up and rest\" is the child's wall time less the three phases: .NET start-up, schema check, file SHA-256, import record, the JSON report.");
+            sb.AppendLine("`rostra import FILE --format json` (validate, hash at production cost, write) as a child process on a copy of a database with 10,000 users, for the wall time and memory; then the same import in-process on another copy, the way `UserImporter` does it (reading, hashing and writing pipelined), with the time spent waiting for hashed users told apart from the time spent writing. The floor is rows ÷ the all-core hash rate above.");
             sb.AppendLine();
-            sb.AppendLine("| database | rows | wall s | peak RSS MiB | validate s | read + hash s | write s | start-up and rest s | hashing share |");
-            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| database | rows | `rostra import` wall s | peak RSS MiB | in-process s | validate s | read + hash s | write s | hashing share | floor (hashing alone) s |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var m in imports)
             {
-                var rest = m.CliWall - m.Validate - m.ReadAndHash - m.Write;
-                sb.AppendLine(Inv($"| {m.Provider} | {m.Rows:N0} | {m.CliWall.TotalSeconds:F2} | {m.CliRssMiB:F0} | {m.Validate.TotalSeconds:F2} | {m.ReadAndHash.TotalSeconds:F2} | {m.Write.TotalSeconds:F2} | {rest.TotalSeconds:F2} | {m.ReadAndHash / m.CliWall:P0} |"));
+                var total = m.Validate + m.ReadAndHash + m.Write;
+                var floor = hashing is null ? "" : Inv($"{m.Rows / hashing.AllCoresPerSecond:F2}");
+                sb.AppendLine(Inv($"| {m.Provider} | {m.Rows:N0} | {m.CliWall.TotalSeconds:F2} | {m.CliRssMiB:F0} | {total.TotalSeconds:F2} | {m.Validate.TotalSeconds:F2} | {m.ReadAndHash.TotalSeconds:F2} | {m.Write.TotalSeconds:F2} | {m.ReadAndHash / total:P0} | {floor} |"));
             }
             sb.AppendLine();
         }
@@ -83,7 +84,7 @@ internal static class ResultsReport
             sb.AppendLine(Inv($"| insert within {InsertRatio}× raw load ({group.Key}) | worst {worst.Ratio:F2}× at {worst.Rows:N0} rows | {(worst.Ratio <= InsertRatio ? "met" : "**not met**")} |"));
         }
         if (hashing is not null)
-            sb.AppendLine(Inv($"| hashing ≥ {HashEfficiency:P0} of cores × one core | {hashing.Efficiency:P0} | {(hashing.Efficiency >= HashEfficiency ? "met" : "**not met**")} |"));
+            sb.AppendLine(Inv($"| hashing ≥ {HashEfficiency:P0} of cores × one core | {hashing.Efficiency:P0} (bare threads: {hashing.RawEfficiency:P0}) | {(hashing.Efficiency >= HashEfficiency ? "met" : "**not met**")} |"));
         foreach (var group in validations.GroupBy(v => v.Provider))
         {
             var list = group.OrderBy(v => v.Rows).ToList();

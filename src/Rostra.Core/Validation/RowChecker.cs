@@ -14,8 +14,9 @@ internal sealed class RowChecker
     private readonly bool _sso;
     private readonly Dictionary<string, School> _schools;
     private readonly Dictionary<string, string> _schoolsWithoutLeadingZeros;
-    private readonly Dictionary<string, int> _usernames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _emails = new(StringComparer.Ordinal);
+    // The first row of each username and email seen so far: the one per-row state that grows with the file.
+    private readonly FirstRowIndex _usernames = new();
+    private readonly FirstRowIndex _emails = new();
     private readonly IReadOnlyList<Column> _template;
 
     public RowChecker(HeaderMap header, ValidationContext context)
@@ -75,12 +76,8 @@ internal sealed class RowChecker
             else
             {
                 var key = username!.ToLowerInvariant();
-                if (_usernames.TryGetValue(key, out var firstRow)) errors.Add(Issues.UsernameDuplicate(row, username, firstRow));
-                else
-                {
-                    _usernames.Add(key, row);
-                    usernameToCheck = key;
-                }
+                if (!_usernames.TryAdd(key, row, out var firstRow)) errors.Add(Issues.UsernameDuplicate(row, username, firstRow));
+                else usernameToCheck = key;
             }
         }
 
@@ -117,12 +114,8 @@ internal sealed class RowChecker
             else
             {
                 var key = email!.ToLowerInvariant();
-                if (_emails.TryGetValue(key, out var firstRow)) errors.Add(Issues.EmailDuplicate(row, email, firstRow));
-                else
-                {
-                    _emails.Add(key, row);
-                    emailToCheck = key;
-                }
+                if (!_emails.TryAdd(key, row, out var firstRow)) errors.Add(Issues.EmailDuplicate(row, email, firstRow));
+                else emailToCheck = key;
             }
         }
 

@@ -1,0 +1,95 @@
+using Rostra.Core;
+using Rostra.Storage;
+
+namespace Rostra.Web.Api;
+
+/// <summary>Every API error: a stable code (SPEC §4 codes where they apply) and a message a person can act on.</summary>
+public sealed record ApiError(string Code, string Message);
+
+/// <summary>A 409 about an import: why, and the import as it is now.</summary>
+public sealed record ImportConflict(string Code, string Message, ImportView Import);
+
+/// <summary>An import as <c>GET /api/imports/{id}</c> returns it.</summary>
+/// <param name="Percent">0–100 while validating or importing (bytes read, then users hashed), 100 once done, null when unknown.</param>
+/// <param name="Message">Why an import failed or was cancelled.</param>
+public sealed record ImportView(
+    Guid Id,
+    string Status,
+    string UserType,
+    string? Program,
+    string FileName,
+    int Rows,
+    int ProcessedRows,
+    int ErrorCount,
+    IReadOnlyList<ImportIssue> Warnings,
+    int Imported,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset UpdatedAt,
+    int? Percent,
+    string? Message,
+    string FileSha256)
+{
+    internal static ImportView From(ImportRecord record, IReadOnlyList<ImportIssue> warnings, int? percent) => new(
+        record.Id,
+        record.Status,
+        record.UserType.Slug(),
+        record.ProgramId,
+        record.FileName,
+        record.Rows,
+        record.ProcessedRows,
+        record.ErrorCount,
+        warnings,
+        record.Imported,
+        record.CreatedAt,
+        record.CreatedBy,
+        record.UpdatedAt,
+        percent ?? (Core.Import.ImportStatus.IsFinal(record.Status) || record.Status == Core.Import.ImportStatus.Valid ? 100 : null),
+        record.Message,
+        record.FileSha256);
+}
+
+/// <summary>One line of the import history (<c>GET /api/imports</c>).</summary>
+public sealed record ImportSummary(
+    Guid Id,
+    string Status,
+    string UserType,
+    string? Program,
+    string FileName,
+    int Rows,
+    int ErrorCount,
+    int Imported,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset UpdatedAt,
+    string? Message)
+{
+    internal static ImportSummary From(ImportRecord r) =>
+        new(r.Id, r.Status, r.UserType.Slug(), r.ProgramId, r.FileName, r.Rows, r.ErrorCount, r.Imported, r.CreatedAt, r.CreatedBy, r.UpdatedAt, r.Message);
+}
+
+/// <summary>A page of an import's errors.</summary>
+public sealed record ErrorPage(int Offset, int Limit, int Total, IReadOnlyList<ImportIssue> Errors);
+
+/// <summary>A school of the district (<c>GET /api/schools</c>); grades in order, e.g. <c>["K","1","2"]</c>.</summary>
+public sealed record SchoolView(string SchoolId, string Name, IReadOnlyList<string> Grades, string GradeRange)
+{
+    internal static SchoolView From(School school) =>
+        new(school.SchoolId, school.Name, [.. school.Grades.Grades.Select(g => g.ToString())], school.Grades.ToString());
+}
+
+/// <summary>A page of the district's users (<c>GET /api/users</c>).</summary>
+public sealed record UserListPage(int Offset, int Limit, int Total, IReadOnlyList<UserView> Users);
+
+public sealed record UserView(
+    string Username,
+    string FirstName,
+    string? LastName,
+    string? Email,
+    IReadOnlyList<string> Roles,
+    string? Grade,
+    IReadOnlyList<string> SchoolIds,
+    IReadOnlyList<string> Programs)
+{
+    internal static UserView From(UserSummary u) => new(u.Username, u.FirstName, u.LastName, u.Email, u.Roles, u.Grade, u.SchoolIds, u.Programs);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Rostra.Core;
+using Rostra.Core.Csv;
+
+namespace Rostra.Web.Imports;
+
+/// <summary>
+/// The error report of an import (<c>GET /api/imports/{id}/errors.csv</c>): the uploaded file's own columns,
+/// header as written, with Password blanked, then <c>Row</c> and <c>Errors</c> (every message of the row),
+/// only for rows with errors, so the admin can fix the file in Excel. UTF-8 with BOM, CRLF.
+/// Cells that a spreadsheet would run as a formula are neutralised.
+/// </summary>
+internal static class ErrorReport
+{
+    public const string RowColumn = "Row";
+    public const string ErrorsColumn = "Errors";
+
+    /// <summary>Writes the report of <paramref name="upload"/> to <paramref name="path"/>, replacing it whole.</summary>
+    public static async Task WriteFileAsync(Stream upload, IReadOnlyList<ImportIssue> errors, string path, CancellationToken cancellationToken)
+    {
+        var partial = path + ".part";
+        await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+        {
+            await WriteAsync(upload, errors, output, cancellationToken);
+        }
+        File.Move(partial, path, overwrite: true);
+    }
+
+    public static async Task WriteAsync(Stream upload, IReadOnlyList<ImportIssue> errors, Stream output, CancellationToken cancellationToken)
+    {
+        var byRow = new Dictionary<int, List<ImportIssue>>();
+        var fileLevel = new List<ImportIssue>();
+        foreach (var error in errors)
+        {
+            if (error.Row is { } row and > 1)
+            {
+                if (!byRow.TryGetValue(row, out var list))
+                {
+                    byRow[row] = list = [];
+                }
+                list.Add(error);
+            }
+            else
+            {
+                fileLevel.Add(error);
+            }
+        }
+
+        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
+        CsvFormat format;
+        try
+        {
+            format = CsvFile.Detect(upload, cancellationToken);
+        }
+        catch (CsvFileException)
+        {
+            // Not text at all (a workbook): there are no columns to give back, only the reason.
+            CsvExport.WriteRecord(writer, [RowColumn, ErrorsColumn]);
+            CsvExport.WriteRecord(writer, ["", Join(errors)]);
+            return;
+        }
+
+        using var records = CsvFile.ReadRecords(upload, format, cancellationToken).GetEnumerator();
+        var header = records.MoveNext() ? records.Current.Fields : [];
+        var password = Array.FindIndex(header, cell => Templates.TryParseHeader(cell, out var column) && column == Column.Password);
+        var width = header.Length;
+        var cells = new string?[width + 2];
+
+        CsvExport.WriteRecord(writer, [.. header, RowColumn, ErrorsColumn]);
+        if (fileLevel.Count > 0)
+        {
+            // File and header problems (row 1 or none): one line that says what is wrong with the file as a whole.
+            Array.Clear(cells);
+            cells[width] = fileLevel.Any(e => e.Row == 1) ? "1" : "";
+            cells[width + 1] = Join(fileLevel);
+            CsvExport.WriteRecord(writer, cells);
+        }
+        while (byRow.Count > 0 && records.MoveNext())
+        {
+            var record = records.Current;
+            if (!byRow.Remove(record.Row, out var rowErrors))
+            {
+                continue;
+            }
+            Array.Clear(cells);
+            for (var i = 0; i < width && i < record.Fields.Length; i++)
+            {
+                cells[i] = i == password ? null : record.Fields[i];
+            }
+            cells[width] = record.Row.ToString(CultureInfo.InvariantCulture);
+            cells[width + 1] = Join(rowErrors);
+            CsvExport.WriteRecord(writer, cells);
+        }
+    }
+
+    /// <summary>All messages of a row in one cell, each led by its column.</summary>
+    private static string Join(IEnumerable<ImportIssue> errors) =>
+        string.Join(" | ", errors.Select(e => e.Column is null ? e.Message : $"{e.Column}: {e.Message}"));
+}

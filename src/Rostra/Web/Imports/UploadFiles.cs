@@ -1,0 +1,84 @@
+using Rostra.Core.Import;
+using Rostra.Storage;
+
+namespace Rostra.Web.Imports;
+
+/// <summary>
+/// The files of imports under <c>{data}/uploads</c>: <c>{id}.csv</c> is the uploaded file, kept while the import
+/// may still need it (validating, valid, importing) and deleted when it ends; <c>{id}.errors.csv</c> is its
+/// error report, written when validation or confirm finds errors, without passwords.
+/// </summary>
+internal sealed class UploadFiles(WebRuntime runtime, ILogger<UploadFiles> logger)
+{
+    public string Directory => runtime.UploadsDirectory;
+
+    public string Upload(Guid id) => Path.Combine(Directory, $"{id:D}.csv");
+
+    /// <summary>Where an upload is written until it is complete.</summary>
+    public string Partial(Guid id) => Path.Combine(Directory, $"{id:D}.csv.part");
+
+    public string Report(Guid id) => Path.Combine(Directory, $"{id:D}.errors.csv");
+
+    public void EnsureDirectory() => System.IO.Directory.CreateDirectory(Directory);
+
+    public static FileStream OpenRead(string path) =>
+        new(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            BufferSize = 64 * 1024,
+        });
+
+    public void DeleteUpload(Guid id) => Delete(Upload(id));
+
+    public void Delete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not delete {Path}.", path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            logger.LogWarning(e, "Could not delete {Path}.", path);
+        }
+    }
+
+    /// <summary>
+    /// At startup: deletes uploads whose import has ended (or is unknown) and half-written uploads, so no file
+    /// with passwords outlives its import. Uploads of <c>valid</c> imports stay: they can still be confirmed.
+    /// </summary>
+    public async Task RemoveLeftoversAsync(IRostraStore store, CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+        var keep = new HashSet<Guid>();
+        foreach (var district in await store.ListDistrictsAsync(cancellationToken))
+        {
+            foreach (var import in await store.ListImportsAsync(district.Id, int.MaxValue, cancellationToken))
+            {
+                if (import.Status == ImportStatus.Valid)
+                {
+                    keep.Add(import.Id);
+                }
+            }
+        }
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory))
+        {
+            var name = Path.GetFileName(path);
+            if (name.EndsWith(".csv.part", StringComparison.Ordinal)
+                || (name.EndsWith(".csv", StringComparison.Ordinal) && !name.EndsWith(".errors.csv", StringComparison.Ordinal)
+                    && !(Guid.TryParse(name[..^4], out var id) && keep.Contains(id))))
+            {
+                Delete(path);
+            }
+        }
+    }
+}

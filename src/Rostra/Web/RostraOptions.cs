@@ -1,0 +1,46 @@
+using Rostra.Core.Import;
+
+namespace Rostra.Web;
+
+/// <summary>The <c>Rostra</c> configuration section (appsettings.json, or <c>ROSTRA_*</c> environment variables).</summary>
+internal sealed class RostraOptions
+{
+    public const string Section = "Rostra";
+
+    /// <summary>Largest file an import accepts; the request body may be a little larger for the form fields.</summary>
+    public long MaxUploadBytes { get; set; } = ImportLimits.DefaultMaxFileBytes;
+
+    public int MaxRows { get; set; } = ImportLimits.DefaultMaxRows;
+
+    /// <summary>Where uploads are kept while their import runs.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Failed sign-ins in a row that lock an account.</summary>
+    public int LockoutFailures { get; set; } = 5;
+
+    public int LockoutMinutes { get; set; } = 15;
+
+    /// <summary>Imports validated or written at the same time; the rest wait their turn.</summary>
+    public int ConcurrentImports { get; set; } = 2;
+
+    /// <summary>How long a valid import waits for CONFIRM before it is cancelled and its file deleted.</summary>
+    public int UnconfirmedExpiryHours { get; set; } = 24;
+}
+
+/// <summary>The settings the app runs with, resolved once at startup.</summary>
+internal sealed record WebRuntime(
+    ImportLimits Limits,
+    string DataDirectory,
+    bool Development,
+    int LockoutFailures,
+    TimeSpan LockoutDuration,
+    int ConcurrentImports,
+    TimeSpan UnconfirmedExpiry)
+{
+    /// <summary>Room for the multipart boundaries and the small form fields around the file.</summary>
+    public const long FormOverheadBytes = 1024 * 1024;
+
+    public long MaxRequestBytes => Limits.MaxFileBytes + FormOverheadBytes;
+
+    public string UploadsDirectory => Path.Combine(DataDirectory, "uploads");
+}

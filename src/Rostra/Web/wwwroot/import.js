@@ -1,0 +1,637 @@
+// Import Users (SPEC §8): choose a type, drop or pick a file, check its header here, upload it with
+// progress, follow validation, show the errors or CONFIRM, follow the import, and say how many users it made.
+'use strict';
+
+(() => {
+  const root = document.getElementById('importer');
+  if (!root) return;
+
+  const $ = (id) => document.getElementById(id);
+  const templates = JSON.parse(root.dataset.templates);
+  const maxBytes = Number(root.dataset.maxBytes);
+  const token = root.querySelector('input[name="__RequestVerificationToken"]').value;
+  const numbers = new Intl.NumberFormat();
+  const PAGE_SIZE = 100;
+  const POLL_MS = 400;
+  const PLURALS = { student: ['student', 'students'], teacher: ['teacher', 'teachers'], 'school-admin': ['school admin', 'school admins'] };
+
+  const typeSelect = $('user-type');
+  const dropZone = $('drop-zone');
+  const uploadButton = $('upload-button');
+  const fileInput = $('file-input');
+  const dropHint = $('drop-hint');
+  const results = $('results');
+  const progressDialog = $('progress-dialog');
+  const cancelButton = $('cancel-button');
+
+  // The upload or import being followed: { id, xhr, uploaded, cancelling }.
+  let work = null;
+  let errorsShown = { id: null, offset: 0, total: 0 };
+
+  // ---- Step 2: the user type enables step 3 ----
+
+  const typeChosen = () => typeSelect.value !== '';
+
+  function refreshDropZone() {
+    const enabled = typeChosen() && work === null;
+    uploadButton.disabled = !enabled;
+    dropZone.setAttribute('aria-disabled', String(!enabled));
+    dropZone.classList.toggle('is-disabled', !enabled);
+    dropHint.textContent = typeChosen()
+      ? `${templates[typeSelect.value].name} file, CSV, up to ${root.dataset.maxSize}.`
+      : `Choose a user type first. CSV files up to ${root.dataset.maxSize}.`;
+  }
+
+  typeSelect.addEventListener('change', refreshDropZone);
+  refreshDropZone();
+
+  // ---- Step 3: drag and drop, or UPLOAD to pick a file ----
+
+  uploadButton.addEventListener('click', () => {
+    fileInput.value = '';
+    fileInput.click();
+  });
+  fileInput.addEventListener('change', () => {
+    if (fileInput.files.length > 0) handleFile(fileInput.files[0]);
+  });
+
+  dropZone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    const enabled = !uploadButton.disabled;
+    event.dataTransfer.dropEffect = enabled ? 'copy' : 'none';
+    dropZone.classList.toggle('is-over', enabled);
+  });
+  dropZone.addEventListener('dragleave', () => dropZone.classList.remove('is-over'));
+  dropZone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    dropZone.classList.remove('is-over');
+    if (uploadButton.disabled) {
+      announce('Choose a user type before dropping a file.');
+      typeSelect.focus();
+      return;
+    }
+    const file = event.dataTransfer.files[0];
+    if (file) handleFile(file);
+  });
+  // A file dropped next to the zone must not replace the page.
+  window.addEventListener('dragover', (event) => event.preventDefault());
+  window.addEventListener('drop', (event) => event.preventDefault());
+
+  async function handleFile(file) {
+    if (!typeChosen() || work !== null) return;
+    const type = typeSelect.value;
+    hideResults();
+    if (file.size > maxBytes) {
+      showProblem('That file is too large',
+        `${file.name} is ${size(file.size)}; the most Rostra takes at once is ${root.dataset.maxSize}. Split it into smaller files and import them one after the other.`);
+      return;
+    }
+    const detected = await detectTemplate(file);
+    if (detected !== null && detected !== type) {
+      showWrongTemplate(templates[type].name, templates[detected].name);
+      return;
+    }
+    upload(file, type);
+  }
+
+  // ---- The header check, before anything is uploaded ----
+
+  /** The user type whose template the file's header is, or null when it is none of them. */
+  async function detectTemplate(file) {
+    try {
+      const bytes = new Uint8Array(await readAsArrayBuffer(file.slice(0, 64 * 1024)));
+      const cells = headerCells(decode(bytes));
+      if (cells === null) return null;
+      const names = cells.map(normalise).filter((name) => name !== '').sort();
+      for (const [slug, template] of Object.entries(templates)) {
+        const columns = template.columns.map(normalise).sort();
+        if (columns.length === names.length && columns.every((column, i) => column === names[i])) return slug;
+      }
+    } catch {
+      // Unreadable here: the server checks the file anyway.
+    }
+    return null;
+  }
+
+  function readAsArrayBuffer(blob) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsArrayBuffer(blob);
+    });
+  }
+
+  /** Text as the server reads it: UTF-16 or UTF-8 by BOM, else UTF-8 when valid, else Windows-1252. */
+  function decode(bytes) {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return new TextDecoder('windows-1252').decode(bytes);
+    }
+  }
+
+  /** The cells of the first line, split on comma, semicolon or tab (whichever the line uses most). */
+  function headerCells(text) {
+    text = text.replace(/^\uFEFF/, '');
+    let line = '';
+    let quoted = false;
+    for (const ch of text) {
+      if (ch === '"') quoted = !quoted;
+      if (!quoted && (ch === '\r' || ch === '\n')) break;
+      line += ch;
+    }
+    if (line.trim() === '') return null;
+    let delimiter = ',';
+    let most = 0;
+    for (const candidate of [',', ';', '\t']) {
+      const count = line.split(candidate).length - 1;
+      if (count > most) {
+        most = count;
+        delimiter = candidate;
+      }
+    }
+    const cells = [];
+    let cell = '';
+    quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted) {
+        if (ch === '"' && line[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (ch === '"') {
+          quoted = false;
+        } else {
+          cell += ch;
+        }
+      } else if (ch === '"') {
+        quoted = true;
+      } else if (ch === delimiter) {
+        cells.push(cell);
+        cell = '';
+      } else {
+        cell += ch;
+      }
+    }
+    cells.push(cell);
+    return cells;
+  }
+
+  /** Header names match case-insensitively, surrounding spaces ignored (SPEC §3). */
+  const normalise = (name) => name.trim().toLowerCase();
+
+  function showWrongTemplate(chosen, detected, serverMessage) {
+    const dialog = $('wrong-template-dialog');
+    dialog.querySelector('[data-chosen-type]').textContent = chosen;
+    $('wrong-template-text').textContent = serverMessage
+      || `You chose ${chosen}, but this file has the columns of the ${detected} template. Choose “${detected}” as the user type, or upload a ${chosen} file.`;
+    openDialog(dialog, typeSelect);
+  }
+
+  // ---- Upload, with the progress of the bytes sent ----
+
+  function upload(file, type) {
+    work = { id: null, xhr: null, uploaded: false, cancelling: false };
+    refreshDropZone();
+    openProgress('Uploading your file', file.name);
+    setProgress(0, `0 of ${size(file.size)} uploaded`);
+
+    const form = new FormData();
+    form.append('type', type);
+    form.append('program', root.dataset.program);
+    form.append('file', file, file.name);
+
+    const xhr = new XMLHttpRequest();
+    work.xhr = xhr;
+    const current = work;
+    xhr.open('POST', '/api/imports');
+    xhr.setRequestHeader('RequestVerificationToken', token);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.responseType = 'json';
+    xhr.upload.addEventListener('progress', (event) => {
+      if (!event.lengthComputable) return;
+      setProgress(Math.floor((event.loaded * 100) / event.total), `${size(event.loaded)} of ${size(event.total)} uploaded`);
+    });
+    xhr.upload.addEventListener('load', () => {
+      current.uploaded = true;
+    });
+    xhr.addEventListener('load', async () => {
+      if (work !== current) return;
+      if (xhr.status === 202 && xhr.response && xhr.response.id) {
+        work.id = xhr.response.id;
+        remember(work.id);
+        if (work.cancelling) {
+          await cancelOnServer();
+          return;
+        }
+        setPhase('Checking your file');
+        setProgress(0, 'Starting…');
+        follow(work.id);
+        return;
+      }
+      endWork();
+      closeProgress();
+      const message = xhr.response && xhr.response.message;
+      showProblem(xhr.status === 413 ? 'That file is too large' : 'The file could not be uploaded',
+        message || `The server answered ${xhr.status}. Reload the page and try again.`);
+    });
+    xhr.addEventListener('error', () => {
+      if (work !== current) return;
+      endWork();
+      closeProgress();
+      showProblem('The file could not be uploaded', 'The connection to Rostra was lost. Check your network and try again.');
+    });
+    xhr.send(form);
+  }
+
+  // ---- Following validation and import ----
+
+  async function follow(id) {
+    while (work !== null && work.id === id && !work.cancelling) {
+      let response;
+      try {
+        response = await fetch(`/api/imports/${id}`, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      } catch {
+        await sleep(2000);
+        continue;
+      }
+      if (!response.ok) {
+        endWork();
+        closeProgress();
+        showProblem('Rostra lost track of this file', 'Reload the page and upload the file again.');
+        return;
+      }
+      const item = await response.json();
+      if (work === null || work.id !== id || work.cancelling) return;
+      if (item.status === 'validating') {
+        setProgress(item.percent ?? 0, item.processedRows > 0 ? `${numbers.format(item.processedRows)} rows checked` : 'Reading the file…');
+      } else if (item.status === 'importing') {
+        const done = Math.round(((item.percent ?? 0) * item.rows) / 100);
+        setProgress(item.percent ?? 0, (item.percent ?? 0) >= 99 ? 'Saving the users…' : `${numbers.format(done)} of ${numbers.format(item.rows)} users prepared`);
+      } else {
+        endWork();
+        closeProgress();
+        await show(item);
+        return;
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Shows an import that has reached a resting state. */
+  async function show(item) {
+    switch (item.status) {
+      case 'valid':
+        showValid(item);
+        break;
+      case 'invalid':
+        await showErrors(item, `${plural(item.errorCount, 'problem')} to fix in ${item.fileName}`,
+          'Nothing was imported. Fix these in your file, save it as CSV, and upload it again. Row numbers are the rows of your spreadsheet.');
+        break;
+      case 'completed':
+        showCompleted(item);
+        openSuccess(item);
+        break;
+      case 'failed':
+        if (item.errorCount > 0) {
+          await showErrors(item, 'Nothing was imported',
+            'Some usernames or emails were taken by another import after this file was checked. Change them in your file and upload it again.');
+        } else {
+          showNote('Nothing was imported', item.message || 'The import failed. Upload the file again.');
+        }
+        break;
+      case 'cancelled':
+        showNote('Cancelled', item.message || 'Nothing was imported.');
+        break;
+      default:
+        // validating or importing: follow it (a reload during the work).
+        work = { id: item.id, xhr: null, uploaded: true, cancelling: false };
+        refreshDropZone();
+        openProgress(item.status === 'importing' ? 'Importing users' : 'Checking your file', item.fileName);
+        follow(item.id);
+    }
+  }
+
+  function showValid(item) {
+    const kind = PLURALS[item.userType] || ['user', 'users'];
+    showResults('No errors found',
+      `${item.fileName} has ${numbers.format(item.rows)} ${item.rows === 1 ? kind[0] : kind[1]}, ready to import into ${root.dataset.programName}. Nothing is saved until you confirm.`,
+      'success');
+    const confirm = button('CONFIRM', 'button button-primary', () => startImport(item, confirm));
+    confirm.id = 'confirm-button';
+    const other = button('Choose another file', 'button', async () => {
+      other.disabled = true;
+      await post(`/api/imports/${item.id}/cancel`);
+      hideResults();
+      forget();
+      uploadButton.focus();
+    });
+    $('results-actions').append(confirm, other);
+    showWarnings(item.warnings);
+    confirm.focus();
+  }
+
+  async function startImport(item, confirm) {
+    confirm.disabled = true;
+    const response = await post(`/api/imports/${item.id}/confirm`);
+    const body = await response.json().catch(() => null);
+    if (response.status === 202 || response.status === 200) {
+      work = { id: item.id, xhr: null, uploaded: true, cancelling: false };
+      refreshDropZone();
+      if (body.status === 'completed') {
+        endWork();
+        await show(body);
+        return;
+      }
+      openProgress('Importing users', item.fileName);
+      setProgress(body.percent ?? 0, 'Starting…');
+      follow(item.id);
+      return;
+    }
+    if (body && body.import) {
+      await show(body.import);
+    }
+    showProblem('The import could not start', (body && body.message) || `The server answered ${response.status}. Reload the page and try again.`);
+  }
+
+  function showCompleted(item) {
+    showResults('Import complete', `${usersImported(item.imported)} from ${item.fileName}.`, 'success');
+    const link = document.createElement('a');
+    link.href = root.dataset.usersUrl;
+    link.className = 'button';
+    link.textContent = 'See them in USERS';
+    const again = button('Import another file', 'button', () => {
+      hideResults();
+      forget();
+      typeSelect.focus();
+    });
+    $('results-actions').append(link, again);
+  }
+
+  function openSuccess(item) {
+    $('success-title').textContent = usersImported(item.imported);
+    $('success-text').textContent = `They now have access to ${root.dataset.programName}. You will find them on the USERS page.`;
+    openDialog($('success-dialog'), results);
+  }
+
+  const usersImported = (n) => (n === 1 ? '1 user was successfully imported' : `${numbers.format(n)} users were successfully imported`);
+
+  // ---- The validation list ----
+
+  async function showErrors(item, title, text) {
+    showResults(title, text, 'error');
+    const report = document.createElement('a');
+    report.href = `/api/imports/${item.id}/errors.csv`;
+    report.className = 'button button-primary';
+    report.id = 'error-report';
+    report.setAttribute('download', '');
+    report.textContent = 'Download the error report';
+    const again = button('Upload a fixed file', 'button', () => {
+      hideResults();
+      forget();
+      if (!uploadButton.disabled) uploadButton.click();
+      else typeSelect.focus();
+    });
+    $('results-actions').append(report, again);
+    showWarnings(item.warnings);
+    errorsShown = { id: item.id, offset: 0, total: item.errorCount };
+    const first = await loadErrors(0);
+    const wrongTemplate = first.find((error) => error.code === 'header.wrong_template');
+    if (wrongTemplate) {
+      const chosen = (templates[item.userType] || { name: item.userType }).name;
+      showWrongTemplate(chosen, '', wrongTemplate.message);
+    }
+  }
+
+  async function loadErrors(offset) {
+    const response = await fetch(`/api/imports/${errorsShown.id}/errors?offset=${offset}&limit=${PAGE_SIZE}`, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return [];
+    const page = await response.json();
+    errorsShown.offset = offset;
+    errorsShown.total = page.total;
+    const body = $('errors').tBodies[0];
+    body.replaceChildren(...page.errors.map(errorRow));
+    $('error-list').hidden = page.errors.length === 0;
+    const pager = $('error-pager');
+    pager.hidden = page.total <= PAGE_SIZE;
+    $('errors-range').textContent = `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.errors.length)} of ${numbers.format(page.total)}`;
+    $('errors-prev').disabled = offset === 0;
+    $('errors-next').disabled = offset + PAGE_SIZE >= page.total;
+    return page.errors;
+  }
+
+  $('errors-prev').addEventListener('click', () => loadErrors(Math.max(0, errorsShown.offset - PAGE_SIZE)));
+  $('errors-next').addEventListener('click', () => loadErrors(errorsShown.offset + PAGE_SIZE));
+
+  function errorRow(error) {
+    const tr = document.createElement('tr');
+    tr.append(
+      cell(error.row === null ? 'File' : String(error.row), 'num'),
+      cell(error.column ?? '—'),
+      cell(error.value ?? '', 'code value'),
+      cell(error.message),
+    );
+    return tr;
+  }
+
+  function showWarnings(warnings) {
+    const list = $('warning-list');
+    list.replaceChildren(...(warnings || []).map((warning) => {
+      const li = document.createElement('li');
+      li.textContent = warning.row === null ? warning.message : `Row ${warning.row}: ${warning.message}`;
+      return li;
+    }));
+    $('warnings').hidden = list.children.length === 0;
+  }
+
+  // ---- CANCEL ----
+
+  cancelButton.addEventListener('click', cancel);
+  progressDialog.addEventListener('cancel', (event) => {
+    // Escape means CANCEL here: the dialog stays until the work has stopped.
+    event.preventDefault();
+    cancel();
+  });
+
+  async function cancel() {
+    if (work === null) {
+      closeProgress();
+      return;
+    }
+    work.cancelling = true;
+    cancelButton.disabled = true;
+    setPhase('Cancelling…');
+    if (work.id === null) {
+      if (!work.uploaded) {
+        work.xhr.abort();
+        endWork();
+        closeProgress();
+        showNote('Upload cancelled', 'Nothing was uploaded or imported.');
+        return;
+      }
+      // Every byte is sent: wait for the import's id, then cancel it on the server (see the load handler).
+      return;
+    }
+    await cancelOnServer();
+  }
+
+  async function cancelOnServer() {
+    const id = work.id;
+    const response = await post(`/api/imports/${id}/cancel`);
+    const body = await response.json().catch(() => null);
+    endWork();
+    closeProgress();
+    if (response.ok) {
+      showNote('Cancelled', 'Nothing was imported.');
+    } else if (body && body.import) {
+      await show(body.import);
+    } else {
+      showNote('Cancelled', 'Nothing was imported.');
+    }
+  }
+
+  // ---- Page state ----
+
+  function endWork() {
+    work = null;
+    cancelButton.disabled = false;
+    refreshDropZone();
+  }
+
+  function showResults(title, text, tone) {
+    results.hidden = false;
+    results.className = `results results-${tone}`;
+    $('results-title').textContent = title;
+    $('results-text').textContent = text;
+    $('results-actions').replaceChildren();
+    $('error-list').hidden = true;
+    $('warnings').hidden = true;
+    announce(`${title}. ${text}`);
+    results.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    results.focus({ preventScroll: true });
+  }
+
+  function showNote(title, text) {
+    showResults(title, text, 'neutral');
+    forget();
+  }
+
+  function hideResults() {
+    results.hidden = true;
+    $('results-actions').replaceChildren();
+  }
+
+  /** Keeps the import in the address, so a reload shows it again. */
+  function remember(id) {
+    history.replaceState(null, '', `${location.pathname}?import=${encodeURIComponent(id)}`);
+  }
+
+  function forget() {
+    history.replaceState(null, '', location.pathname);
+  }
+
+  // ---- Dialogs ----
+
+  function openDialog(dialog, returnFocus) {
+    dialog.returnFocus = returnFocus;
+    if (!dialog.open) dialog.showModal();
+    const first = dialog.querySelector('[data-close], button');
+    if (first) first.focus();
+  }
+
+  for (const dialog of document.querySelectorAll('dialog')) {
+    for (const close of dialog.querySelectorAll('[data-close]')) {
+      close.addEventListener('click', () => dialog.close());
+    }
+    dialog.addEventListener('close', () => {
+      if (dialog.returnFocus && !dialog.returnFocus.hidden) dialog.returnFocus.focus();
+    });
+  }
+
+  function showProblem(title, text) {
+    $('problem-title').textContent = title;
+    $('problem-text').textContent = text;
+    openDialog($('problem-dialog'), uploadButton.disabled ? typeSelect : uploadButton);
+  }
+
+  function openProgress(title, fileName) {
+    setPhase(title);
+    $('progress-file').textContent = fileName || '';
+    cancelButton.disabled = false;
+    // What follows the work (results, a pop-up) takes the focus itself.
+    openDialog(progressDialog, null);
+    cancelButton.focus();
+  }
+
+  function closeProgress() {
+    if (progressDialog.open) progressDialog.close();
+  }
+
+  function setPhase(title) {
+    $('progress-title').textContent = title;
+  }
+
+  function setProgress(percent, detail) {
+    const value = Math.max(0, Math.min(100, Math.round(percent)));
+    $('progress-bar').style.width = `${value}%`;
+    const figure = $('progress-percent');
+    figure.textContent = `${value}%`;
+    figure.setAttribute('aria-valuenow', String(value));
+    $('progress-detail').textContent = detail || '';
+  }
+
+  // ---- Small helpers ----
+
+  function post(url) {
+    return fetch(url, { method: 'POST', headers: { RequestVerificationToken: token, Accept: 'application/json' } });
+  }
+
+  function button(text, className, onClick) {
+    const element = document.createElement('button');
+    element.type = 'button';
+    element.className = className;
+    element.textContent = text;
+    element.addEventListener('click', onClick);
+    return element;
+  }
+
+  function cell(text, className) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function announce(text) {
+    $('announcer').textContent = text;
+  }
+
+  const plural = (n, word) => `${numbers.format(n)} ${word}${n === 1 ? '' : 's'}`;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function size(bytes) {
+    if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+    if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+    return `${bytes} bytes`;
+  }
+
+  // ---- A reload shows the import in the address again ----
+
+  if (root.dataset.import) {
+    fetch(`/api/imports/${root.dataset.import}`, { headers: { Accept: 'application/json' } })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((item) => {
+        if (item === null) {
+          forget();
+          return;
+        }
+        typeSelect.value = item.userType;
+        refreshDropZone();
+        show(item);
+      });
+  }
+})();

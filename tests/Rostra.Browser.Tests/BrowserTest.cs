@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Playwright;
+
+namespace Rostra.Browser.Tests;
+
+/// <summary>
+/// Base of the browser tests: a fresh browser context per test, and a screenshot under
+/// TestResults/screenshots when a test fails.
+/// </summary>
+public abstract class BrowserTest(BrowserFixture fixture)
+{
+    protected BrowserFixture Fixture { get; } = fixture;
+
+    /// <summary>Runs a test body in a new page; keeps a screenshot of the page if the body throws.</summary>
+    protected async Task WithPageAsync(Func<IPage, Task> body, [CallerMemberName] string name = "")
+    {
+        await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Fixture.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        // Intercept file choosers from the start: turning interception on inside RunAndWaitForFileChooserAsync
+        // races a fast key press, and the chooser then opens unseen.
+        page.FileChooser += IgnoreFileChooser;
+        try
+        {
+            await body(page);
+        }
+        catch
+        {
+            await SaveScreenshotAsync(page, name);
+            throw;
+        }
+    }
+
+    private static void IgnoreFileChooser(object? sender, IFileChooser chooser)
+    {
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        try
+        {
+            var folder = Path.Combine(ResultsFolder(), "screenshots");
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        }
+        catch (PlaywrightException)
+        {
+            // The page is gone; the test's own failure is what matters.
+        }
+    }
+
+    /// <summary>TestResults at the repository root (ROSTRA_TEST_RESULTS overrides).</summary>
+    private static string ResultsFolder()
+    {
+        if (Environment.GetEnvironmentVariable("ROSTRA_TEST_RESULTS") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Rostra.slnx")))
+            {
+                return Path.Combine(dir.FullName, "TestResults");
+            }
+        }
+        return Path.Combine(AppContext.BaseDirectory, "TestResults");
+    }
+}

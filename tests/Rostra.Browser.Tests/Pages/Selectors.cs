@@ -1,0 +1,54 @@
+namespace Rostra.Browser.Tests.Pages;
+
+/// <summary>Every selector the browser tests use, in one place: change the page, change it here.</summary>
+internal static class Selectors
+{
+    // Login
+    public const string Username = "#Username";
+    public const string Password = "#Password";
+    public const string SignIn = "form button[type=submit]";
+    public const string LoginProblem = "#login-problem";
+
+    // Layout
+    public const string AdminMenu = "details[data-menu] > summary";
+    public const string AdminMenuList = "details[data-menu] .menu-list";
+    public const string SignOut = ".topbar-account button[type=submit]";
+    public const string PageTitle = "main h1";
+
+    // Dashboard
+    public const string ProgramCards = ".cards .card";
+
+    // Import Users
+    public const string TemplateLinks = "a[data-template]";
+    public const string UserType = "#user-type";
+    public const string DropZone = "#drop-zone";
+    public const string UploadButton = "#upload-button";
+    public const string RosterSyncedNotice = "#roster-synced";
+    public const string WrongTemplateDialog = "#wrong-template-dialog";
+    public const string ProblemDialog = "#problem-dialog";
+    public const string ProgressDialog = "#progress-dialog";
+    public const string ProgressTitle = "#progress-title";
+    public const string ProgressPercent = "#progress-percent";
+    public const string CancelButton = "#cancel-button";
+    public const string Results = "#results";
+    public const string ResultsTitle = "#results-title";
+    public const string ResultsText = "#results-text";
+    public const string ErrorList = "#error-list";
+    public const string ErrorRows = "#errors tbody tr";
+    public const string ErrorReport = "#error-report";
+    public const string ConfirmButton = "#confirm-button";
+    public const string SuccessDialog = "#success-dialog";
+    public const string SuccessTitle = "#success-title";
+    public const string DialogOk = "button[data-close]";
+
+    // Users
+    public const string UserRows = "#users tbody tr";
+    public const string UserCount = "#user-count";
+    public const string UserSearch = "#q";
+    public const string UserTypeFilter = "#type";
+    public const string UserSchoolFilter = "#school";
+
+    // Schools
+    public const string SchoolRows = "#schools tbody tr";
+    public const string SchoolDetails = "#school-details";
+}

@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Rostra.Core;
+using Rostra.Core.Import;
+using Rostra.Core.Passwords;
+using Rostra.Storage;
+using Rostra.Web;
+
+namespace Rostra.Tests.Web;
+
+/// <summary>
+/// The real web app on Kestrel on a loopback port, with its own SQLite file in a temp folder.
+/// Tests make their own districts (<see cref="CreateDistrictAsync"/>), so they never share rows.
+/// </summary>
+public sealed partial class WebApp : IAsyncDisposable
+{
+    public const string Password = "Admin-Password-1!";
+
+    private static readonly PasswordHasher Hasher = new(PasswordHashOptions.Fast);
+
+    private WebApp(WebApplication app, string folder)
+    {
+        App = app;
+        Folder = folder;
+        BaseAddress = app.BoundAddress();
+        Store = app.Services.GetRequiredService<IRostraStore>();
+    }
+
+    public WebApplication App { get; }
+
+    public string Folder { get; }
+
+    public Uri BaseAddress { get; }
+
+    public IRostraStore Store { get; }
+
+    public string UploadsFolder => Path.Combine(Folder, "uploads");
+
+    public static async Task<WebApp> StartAsync(Func<WebSettings, WebSettings>? configure = null, string? folder = null)
+    {
+        folder ??= Directory.CreateTempSubdirectory("rostra-web-").FullName;
+        var settings = new WebSettings(Path.Combine(folder, "rostra.db"), "http://127.0.0.1:0", Development: true)
+        {
+            Hashing = PasswordHashOptions.Fast,
+            Output = TextWriter.Null,
+        };
+        var app = RostraWeb.Build(configure is null ? settings : configure(settings));
+        await app.StartAsync();
+        return new WebApp(app, folder);
+    }
+
+    /// <summary>A district with one program, two schools (K-5 and 6-8), a district admin with an API token, and a teacher.</summary>
+    public async Task<TestDistrict> CreateDistrictAsync(string rosterSync = "none", string sso = "none")
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var id = $"d-{suffix}";
+        await Store.AddDistrictAsync(new District(id, $"District {suffix}", rosterSync, sso), default);
+        await Store.AddProgramAsync(new DistrictProgram(id, "reading", "Reading Plus"), default);
+        var elementary = $"E{suffix}";
+        var middle = $"M{suffix}";
+        await Store.AddSchoolAsync(new School(elementary, id, "Lincoln Elementary", GradeSet.Parse("K-5")), default);
+        await Store.AddSchoolAsync(new School(middle, id, "Oak Middle", GradeSet.Parse("6-8")), default);
+        var hash = Hasher.Hash(Password);
+        var admin = $"admin.{suffix}";
+        var adminId = await Store.AddUserAsync(new NewUser(id, admin, "Dana", "Admin", null, [Roles.DistrictAdmin], null, [], ["reading"], hash), default);
+        var (token, tokenHash) = ApiTokens.Create();
+        await Store.AddTokenAsync(adminId, tokenHash, default);
+        var teacher = $"teacher.{suffix}";
+        var teacherId = await Store.AddUserAsync(new NewUser(id, teacher, "Terry", "Teacher", null, [Roles.Teacher], null, [elementary], ["reading"], hash), default);
+        var (teacherToken, teacherTokenHash) = ApiTokens.Create();
+        await Store.AddTokenAsync(teacherId, teacherTokenHash, default);
+        return new TestDistrict(id, "reading", elementary, middle, admin, token, teacher, teacherToken, suffix);
+    }
+
+    /// <summary>A client that keeps cookies and does not follow redirects, optionally with a bearer token.</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public static MultipartFormDataContent ImportForm(string type, string csv, string fileName = "users.csv", string? program = null) =>
+        ImportForm(type, Encoding.UTF8.GetBytes(csv), fileName, program);
+
+    public static MultipartFormDataContent ImportForm(string type, byte[] file, string fileName = "users.csv", string? program = null)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(type), "type" },
+        };
+        if (program is not null)
+        {
+            form.Add(new StringContent(program), "program");
+        }
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(content, "file", fileName);
+        return form;
+    }
+
+    /// <summary>Uploads a file and waits until validation has ended.</summary>
+    public static async Task<JsonElement> UploadAndWaitAsync(HttpClient client, string type, string csv, string fileName = "users.csv")
+    {
+        using var response = await client.PostAsync("/api/imports", ImportForm(type, csv, fileName));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return await WaitAsync(client, created.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>Polls an import until it is no longer validating or importing.</summary>
+    public static async Task<JsonElement> WaitAsync(HttpClient client, Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var import = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
+            var status = import.GetProperty("status").GetString();
+            if (status is not (ImportStatus.Validating or ImportStatus.Importing))
+            {
+                return import;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"Import {id} is still {status}.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Signs in through the login form and returns the client, now holding the auth cookie.</summary>
+    public async Task<HttpClient> SignInAsync(string username, string password = Password)
+    {
+        var client = Client();
+        using var response = await PostLoginAsync(client, username, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string username, string password)
+    {
+        var token = await AntiforgeryTokenAsync(client, "/login");
+        return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Username"] = username,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    /// <summary>The antiforgery token of a page's form (its cookie is kept by the client).</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
+    {
+        var html = await client.GetStringAsync(path);
+        var match = TokenPattern().Match(html);
+        Assert.True(match.Success, $"No antiforgery token on {path}.");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    private bool stopped;
+
+    /// <summary>Stops the app and closes the database, keeping the folder (to start another app on it).</summary>
+    public async Task StopAsync()
+    {
+        if (stopped)
+        {
+            return;
+        }
+        stopped = true;
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finished test; the temp folder is cleaned by the system.
+        }
+    }
+}
+
+/// <summary>What <see cref="WebApp.CreateDistrictAsync"/> made.</summary>
+public sealed record TestDistrict(
+    string Id,
+    string ProgramId,
+    string ElementarySchool,
+    string MiddleSchool,
+    string Admin,
+    string AdminToken,
+    string Teacher,
+    string TeacherToken,
+    string Suffix)
+{
+    public const string StudentHeader = "First Name,Last Name,Username,Password,Grade,School ID,Email";
+
+    /// <summary>A valid student file of <paramref name="count"/> rows.</summary>
+    public string Students(int count, string prefix = "s")
+    {
+        var csv = new StringBuilder(StudentHeader).Append("\r\n");
+        for (var i = 1; i <= count; i++)
+        {
+            csv.Append($"Student{i},Lopez,{prefix}{i}.{Suffix},Secret-Pass{i}!,{1 + (i % 5)},{ElementarySchool},\r\n");
+        }
+        return csv.ToString();
+    }
+}
+
+/// <summary>One app for the tests of a class; each test makes its own district.</summary>
+public sealed class WebAppFixture : IAsyncLifetime
+{
+    public WebApp Web { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Web = await WebApp.StartAsync();
+
+    public async Task DisposeAsync() => await Web.DisposeAsync();
+}
