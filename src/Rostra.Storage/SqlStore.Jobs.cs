@@ -220,10 +220,9 @@ internal abstract partial class SqlStore
             rows = Convert.ToInt32(result, CultureInfo.InvariantCulture);
         }
         await UpdateHashesAsync(connection, transaction, importId, hashes, cancellationToken);
-        await using (var progress = Command(connection, "UPDATE imports SET hashed_rows = hashed_rows + @rows, updated_at = @now WHERE id = @id", transaction))
+        await using (var progress = Command(connection, "UPDATE imports SET hashed_rows = hashed_rows + @rows WHERE id = @id", transaction))
         {
             Add(progress, "rows", rows);
-            Add(progress, "now", Now());
             Add(progress, "id", importId);
             await progress.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using Rostra.Web;
 
 namespace Rostra.Cli;
 
-/// <summary><c>rostra serve</c>: the web app.</summary>
+/// <summary><c>rostra serve</c>: the web app, with this node's share of the import work.</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliIo io)
@@ -12,8 +13,13 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the web app.") { urls, seed };
         command.SetAction(async (parse, ct) =>
         {
-            await io.Error.WriteLineAsync("The web app is not part of this build yet.");
-            return ExitCodes.Failure;
+            var settings = new WebSettings(CliContext.Connection(parse), parse.GetValue(urls)!, parse.GetValue(seed))
+            {
+                Output = io.Out,
+            };
+            await using var app = RostraWeb.Build(settings);
+            await app.RunAsync(ct);
+            return ExitCodes.Ok;
         });
         return command;
     }
