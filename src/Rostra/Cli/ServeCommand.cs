@@ -3,7 +3,7 @@ using Rostra.Web;
 
 namespace Rostra.Cli;
 
-/// <summary><c>rostra serve</c>: the web app, with this node's share of the import work.</summary>
+/// <summary><c>rostra serve</c>: the web app on Kestrel, on the same store and pipeline as the command line.</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliIo io)
@@ -13,13 +13,17 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the web app.") { urls, seed };
         command.SetAction(async (parse, ct) =>
         {
-            var settings = new WebSettings(CliContext.Connection(parse), parse.GetValue(urls)!, parse.GetValue(seed))
+            try
             {
-                Output = io.Out,
-            };
-            await using var app = RostraWeb.Build(settings);
-            await app.RunAsync(ct);
-            return ExitCodes.Ok;
+                var app = RostraWeb.Build(new WebSettings(CliContext.Connection(parse), parse.GetValue(urls)!, parse.GetValue(seed)));
+                await app.RunAsync(ct);
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await io.Error.WriteLineAsync($"rostra: the web app could not start: {e.Message}");
+                return ExitCodes.Failure;
+            }
         });
         return command;
     }

@@ -47,8 +47,10 @@ public static class DemoSeed
         {
             foreach (var user in demo.Users)
             {
-                var who = user.Roles.Contains(Roles.DistrictAdmin) ? "district admin" : string.Join(", ", user.Roles);
-                console.WriteLine($"  {user.Username,-16} {who} of {demo.District.Name} — {demo.Note}");
+                var line = user.Roles.Contains(Roles.DistrictAdmin)
+                    ? $"district admin of {demo.District.Name} — {demo.Note}"
+                    : $"{string.Join(", ", user.Roles)} of {demo.District.Name} — not an admin: sees only their programs";
+                console.WriteLine($"  {user.Username,-16} {line}");
             }
         }
     }

@@ -32,6 +32,10 @@ public static class RostraWeb
             EnvironmentName = settings.Development ? Environments.Development : Environments.Production,
         });
         AddConfiguration(builder.Configuration, settings.Args);
+        // A calm console: the framework's per-request lines only when asked for (Logging:LogLevel in appsettings.json).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
         var runtime = ResolveRuntime(builder.Configuration, settings);
         // Same hashing cost as the command line (ROSTRA_HASH_*), unless Rostra:Hashing says otherwise.

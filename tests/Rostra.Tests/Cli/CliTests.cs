@@ -254,6 +254,34 @@ public sealed class CliTests
         }
     }
 
+    [Fact]
+    public async Task Serve_starts_the_web_app_on_the_given_address_and_seeds_the_demo_once()
+    {
+        await using var box = await CliSandbox.CreateAsync("sqlite");
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var url = $"http://127.0.0.1:{port}";
+        using var server = RostraProcess.Start(box.Directory, ["--db", box.Db, "serve", "--seed-demo", "--urls", url]);
+        using var http = new HttpClient();
+        var healthy = false;
+        for (var i = 0; i < 100 && !healthy && !server.HasExited; i++)
+        {
+            try { healthy = (await http.GetAsync($"{url}/healthz")).IsSuccessStatusCode; }
+            catch (HttpRequestException) { await Task.Delay(200); }
+        }
+        Assert.True(healthy, "rostra serve did not answer /healthz");
+        var login = await http.GetStringAsync($"{url}/login");
+        Assert.Contains("Sign in", login, StringComparison.OrdinalIgnoreCase);
+        server.Kill(entireProcessTree: true);
+        await server.WaitForExitAsync();
+        Assert.Contains("demo.admin", await server.StandardOutput.ReadToEndAsync(), StringComparison.Ordinal);
+
+        var admins = await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "demo-usd", "--type", "district-admin", "--format", "json"));
+        Assert.Contains("demo.admin", admins.Stdout, StringComparison.Ordinal);
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }
 

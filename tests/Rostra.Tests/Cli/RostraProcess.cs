@@ -14,6 +14,23 @@ public static class RostraProcess
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "rostra.dll");
 
+    /// <summary>Starts a long-running command (e.g. <c>serve</c>) with cheap hashing; the caller stops it.</summary>
+    public static Process Start(string workingDirectory, string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["ROSTRA_HASH_ITERATIONS"] = "1";
+        start.Environment["ROSTRA_HASH_MEMORY_KIB"] = "8";
+        return Process.Start(start)!;
+    }
+
     public static async Task<CliRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -88,6 +88,32 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
     }
 
     [Fact]
+    public async Task A_username_taken_between_check_and_confirm_fails_the_confirm_and_writes_nothing()
+    {
+        var district = await Web.CreateDistrictAsync();
+        using var client = Web.Client(district.AdminToken);
+        var first = await WebApp.UploadAndWaitAsync(client, "student", district.Students(2));
+        var second = await WebApp.UploadAndWaitAsync(client, "student", district.Students(3));
+        using (await client.PostAsync($"/api/imports/{first.GetProperty("id").GetGuid()}/confirm", null))
+        {
+            await WebApp.WaitAsync(client, first.GetProperty("id").GetGuid());
+        }
+        var id = second.GetProperty("id").GetGuid();
+
+        using var confirm = await client.PostAsync($"/api/imports/{id}/confirm", null);
+        var done = await WebApp.WaitAsync(client, id);
+
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal(2, done.GetProperty("errorCount").GetInt32());
+        var errors = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}/errors");
+        Assert.All(errors.GetProperty("errors").EnumerateArray(), e => Assert.Equal("username.taken", e.GetProperty("code").GetString()));
+        using var report = await client.GetAsync($"/api/imports/{id}/errors.csv");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        var users = await client.GetFromJsonAsync<JsonElement>("/api/users?type=student");
+        Assert.Equal(2, users.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task A_file_with_errors_is_invalid_and_confirm_answers_409()
     {
         var district = await Web.CreateDistrictAsync();

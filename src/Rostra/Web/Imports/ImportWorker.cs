@@ -26,6 +26,8 @@ internal sealed class ImportWorker(
 {
     public const string CancelledMessage = "Cancelled. Nothing was imported.";
 
+    public const string ConflictMessage = ImportJobRunner.TakenMessage;
+
     public const string FailedMessage = ImportJobRunner.FailedMessage;
 
     private static readonly string[] Running = [ImportStatus.Validating];
