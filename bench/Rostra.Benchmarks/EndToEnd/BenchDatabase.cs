@@ -23,6 +23,9 @@ internal abstract class BenchDatabase
 
     public abstract Task<long> MaxUserIdAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>Brings a freshly seeded database to the state a live one is in (planner statistics); nothing by default.</summary>
+    public virtual Task SettleAsync(string name, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>
     /// Loads the three CSV files into users, user_schools and user_programs of <paramref name="name"/> in one
     /// transaction with the provider's command-line bulk loader, and returns how long the loader ran.
@@ -142,8 +145,13 @@ internal sealed class PostgresBenchDatabase(string adminConnection) : BenchDatab
         await DropAsync(target, cancellationToken);
         await DisconnectAsync(source, cancellationToken);
         await ExecuteAsync($"CREATE DATABASE \"{target}\" TEMPLATE \"{source}\"", cancellationToken);
-        // A fresh copy has no statistics of its own until analysed; both contenders start from the same state.
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Database = target }.ConnectionString);
+        // Both contenders start from the same state, statistics included.
+        await SettleAsync(target, cancellationToken);
+    }
+
+    public override async Task SettleAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Database = name }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var analyze = new NpgsqlCommand("VACUUM ANALYZE", connection) { CommandTimeout = 0 };
         await analyze.ExecuteNonQueryAsync(cancellationToken);

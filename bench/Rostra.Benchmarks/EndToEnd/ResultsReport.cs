@@ -91,7 +91,8 @@ internal static class ResultsReport
             if (list.Count < 2) continue;
             var (first, last) = (list[0], list[^1]);
             var perRow = (last.Wall.TotalMicroseconds / last.Rows) / (first.Wall.TotalMicroseconds / first.Rows);
-            sb.AppendLine(Inv($"| scaling ({group.Key}): time per row and memory, {first.Rows:N0} → {last.Rows:N0} | time per row ×{perRow:F2}; peak RSS {first.RssMiB:F0} → {last.RssMiB:F0} MiB | {(perRow <= 1.1 ? "linear or better" : "**worse than linear**")} |"));
+            var flat = last.RssMiB <= first.RssMiB * 1.25;
+            sb.AppendLine(Inv($"| scaling ({group.Key}): time per row and memory, {first.Rows:N0} → {last.Rows:N0} | time per row ×{perRow:F2}; peak RSS {first.RssMiB:F0} → {last.RssMiB:F0} MiB | time {(perRow <= 1.1 ? "linear or better" : "**worse than linear**")}; memory {(flat ? "flat" : "**not flat**")} |"));
         }
         sb.AppendLine();
         foreach (var note in notes) sb.AppendLine("- " + note);

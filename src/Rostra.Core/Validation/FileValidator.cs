@@ -52,6 +52,7 @@ public static class FileValidator
         var errors = new List<ImportIssue>();
         var batch = new List<PendingRow>(LookupBatch);
         var rows = 0;
+        var rowErrors = new List<ImportIssue>();
         while (records.MoveNext())
         {
             var record = records.Current;
@@ -59,7 +60,7 @@ public static class FileValidator
             rows++;
             if (rows > context.Limits.MaxRows) return Fail(Issues.FileTooManyRows(context.Limits.MaxRows), warnings);
 
-            var rowErrors = new List<ImportIssue>();
+            rowErrors.Clear();
             string? username = null, email = null;
             if (record.Fields.Length != header.FieldCount)
                 rowErrors.Add(Issues.RowFieldCount(record.Row, record.Fields.Length, header.FieldCount));
@@ -67,7 +68,7 @@ public static class FileValidator
                 (username, email) = checker.Check(record, rowErrors);
 
             if (rowErrors.Count > 0 || username is not null || email is not null)
-                batch.Add(new PendingRow(record.Row, rowErrors, username, username is null ? null : checker.Value(record, Column.Username),
+                batch.Add(new PendingRow(record.Row, rowErrors.Count == 0 ? null : [.. rowErrors], username, username is null ? null : checker.Value(record, Column.Username),
                     email, email is null ? null : checker.Value(record, Column.Email)));
             if (batch.Count >= LookupBatch) await FlushAsync(batch, checker, context.Users, errors, cancellationToken);
             if (rows % ProgressEvery == 0) progress?.Report(new ValidationProgress(rows, file.Position, file.Length));
@@ -132,7 +133,7 @@ public static class FileValidator
     private static ValidationResult Fail(ImportIssue issue, List<ImportIssue>? warnings = null) =>
         new(0, [issue], warnings ?? []);
 
-    private sealed record PendingRow(int Row, List<ImportIssue> Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email);
+    private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email);
 
     private static async Task FlushAsync(
         List<PendingRow> batch, RowChecker checker, IUserLookup users, List<ImportIssue> errors, CancellationToken cancellationToken)
@@ -144,13 +145,14 @@ public static class FileValidator
         var takenEmails = emails.Count > 0 ? await users.FindTakenEmailsAsync(emails, cancellationToken) : null;
         foreach (var pending in batch)
         {
+            var rowErrors = pending.Errors;
             if (pending.UsernameKey is not null && takenUsernames!.Contains(pending.UsernameKey))
-                pending.Errors.Add(Issues.UsernameTaken(pending.Row, pending.Username!));
+                (rowErrors ??= []).Add(Issues.UsernameTaken(pending.Row, pending.Username!));
             if (pending.EmailKey is not null && takenEmails!.Contains(pending.EmailKey))
-                pending.Errors.Add(Issues.EmailTaken(pending.Row, pending.Email!));
-            if (pending.Errors.Count == 0) continue;
+                (rowErrors ??= []).Add(Issues.EmailTaken(pending.Row, pending.Email!));
+            if (rowErrors is null) continue;
             // Stable sort by template column: errors of one column keep the order they were found in.
-            errors.AddRange(pending.Errors.Select((e, i) => (e, i)).OrderBy(x => checker.Order(x.e.Column)).ThenBy(x => x.i).Select(x => x.e));
+            errors.AddRange(rowErrors.Select((e, i) => (e, i)).OrderBy(x => checker.Order(x.e.Column)).ThenBy(x => x.i).Select(x => x.e));
         }
         batch.Clear();
     }

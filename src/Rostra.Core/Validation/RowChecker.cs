@@ -136,7 +136,13 @@ internal sealed class RowChecker
         var row = record.Row;
         var text = Value(record, Column.SchoolId);
         if (!Text(row, Column.SchoolId, text, required: true, errors)) return;
-        var ids = SplitSchoolIds(text!);
+        if (!text!.Contains(',', StringComparison.Ordinal))
+        {
+            // One School ID, the common case: no splitting, no sets.
+            CheckSchool(row, text, grade, errors);
+            return;
+        }
+        var ids = SplitSchoolIds(text);
         if (ids.Count == 0)
         {
             errors.Add(Issues.FieldRequired(row, Column.SchoolId));
@@ -151,15 +157,20 @@ internal sealed class RowChecker
                 if (reported.Add(id)) errors.Add(Issues.SchoolDuplicate(row, id));
                 continue;
             }
-            if (_schools.TryGetValue(id, out var school))
-            {
-                if (grade is { } g && !school.Grades.Contains(g)) errors.Add(Issues.GradeNotOffered(row, g, school));
-            }
-            else
-            {
-                _schoolsWithoutLeadingZeros.TryGetValue(id.TrimStart('0'), out var match);
-                errors.Add(Issues.SchoolUnknown(row, id, match));
-            }
+            CheckSchool(row, id, grade, errors);
+        }
+    }
+
+    private void CheckSchool(int row, string id, Grade? grade, List<ImportIssue> errors)
+    {
+        if (_schools.TryGetValue(id, out var school))
+        {
+            if (grade is { } g && !school.Grades.Contains(g)) errors.Add(Issues.GradeNotOffered(row, g, school));
+        }
+        else
+        {
+            _schoolsWithoutLeadingZeros.TryGetValue(id.TrimStart('0'), out var match);
+            errors.Add(Issues.SchoolUnknown(row, id, match));
         }
     }
 
@@ -242,7 +253,7 @@ internal sealed class RowChecker
         return labels >= 2 && tld.Length >= 2 && !char.IsAsciiDigit(tld[0]);
     }
 
-    internal static List<string> Lacking(string password)
+    internal static IReadOnlyList<string> Lacking(string password)
     {
         bool upper = false, lower = false, digit = false, special = false;
         foreach (var ch in password)
@@ -252,6 +263,7 @@ internal sealed class RowChecker
             else if (char.IsDigit(ch)) digit = true;
             else if (!char.IsLetter(ch)) special = true;
         }
+        if (upper && lower && digit && special) return [];
         var lacking = new List<string>(4);
         if (!upper) lacking.Add("an uppercase letter");
         if (!lower) lacking.Add("a lowercase letter");
