@@ -11,7 +11,7 @@ namespace Rostra.Storage;
 /// What SQLite and PostgreSQL share: plain SQL that both dialects read the same way.
 /// The providers supply connections, set parameters, error classification, migrations and the bulk paths.
 /// </summary>
-internal abstract class SqlStore(TimeProvider time) : IRostraStore
+internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
 {
     /// <summary>How many names one set-based lookup sends at most.</summary>
     protected const int LookupChunk = 5_000;
@@ -19,11 +19,11 @@ internal abstract class SqlStore(TimeProvider time) : IRostraStore
     private const string UserColumns =
         "id, district_id, username, first_name, last_name, email, roles, password_hash, failed_logins, locked_until";
 
-    private const string ImportColumns =
+    protected const string ImportColumns =
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
-        "imported, created_at, created_by, updated_at, message";
+        "imported, created_at, created_by, updated_at, message, hashed_rows, chunks";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public abstract string Provider { get; }
 
@@ -253,7 +253,7 @@ internal abstract class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>Roles as stored: distinct, comma-separated, in the order given.</summary>
     protected static string JoinRoles(IEnumerable<string> roles) => string.Join(',', roles.Distinct(StringComparer.Ordinal));
 
-    private static IReadOnlyList<string> SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    protected static IReadOnlyList<string> SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public async Task<UserAccount?> FindUserAsync(string username, CancellationToken cancellationToken)
     {
@@ -471,11 +471,12 @@ internal abstract class SqlStore(TimeProvider time) : IRostraStore
         return imports;
     }
 
-    private static ImportRecord ReadImport(DbDataReader r) => new(
+    protected static ImportRecord ReadImport(DbDataReader r) => new(
         r.GetGuid(0), r.GetString(1), NullableString(r, 2),
         UserTypes.TryParse(r.GetString(3), out var type) ? type : throw new InvalidDataException($"Unknown user type '{r.GetString(3)}' in imports."),
         r.GetString(4), r.GetString(5), r.GetString(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt32(10),
-        r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetFieldValue<DateTimeOffset>(13), NullableString(r, 14));
+        r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetFieldValue<DateTimeOffset>(13), NullableString(r, 14),
+        r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16));
 
     public async Task<bool> TryTransitionAsync(Guid importId, IReadOnlyCollection<string> from, string to, string? message, CancellationToken cancellationToken)
     {

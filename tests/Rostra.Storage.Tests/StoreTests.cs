@@ -23,7 +23,7 @@ public sealed partial class PostgresStoreTests : StoreTests
 /// The storage contract, written once and run on every provider. Each test gets its own empty,
 /// migrated database and builds the rows it needs.
 /// </summary>
-public abstract class StoreTests : IAsyncLifetime
+public abstract partial class StoreTests : IAsyncLifetime
 {
     protected const string District = "lincoln-usd";
     protected const string OtherDistrict = "oak-grove";

@@ -114,26 +114,12 @@ internal sealed class PostgresStore : SqlStore
     private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, int? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
         value is { } v ? writer.WriteAsync(v, type, cancellationToken) : writer.WriteNullAsync(cancellationToken);
 
-    /// <summary>
-    /// Streams the users by binary COPY into a temporary stage (ids drawn from the users sequence on the way),
-    /// finds every conflict with one set-based query, then moves the stage into users, user_schools and
-    /// user_programs. The stage lives before a savepoint: when a concurrent import commits a clashing name
-    /// first, the insert fails on the unique index (after waiting for that commit), the write rolls back to the
-    /// savepoint, and the conflict query, run again, now reports every clash with its row. A deadlock between
-    /// two imports is retried the same way. Nothing is ever half-written: either the commit or a rollback.
-    /// </summary>
+    /// <summary>Streams the users by binary COPY into a temporary stage (ids drawn from the users sequence on the way), then checks and moves it.</summary>
     public override async Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        await using (var stage = new NpgsqlCommand(
-            "CREATE TEMP TABLE import_stage (" +
-            "id bigint NOT NULL DEFAULT nextval('users_id_seq'), row integer NOT NULL, username text NOT NULL, username_key text NOT NULL, " +
-            "first_name text NOT NULL, last_name text, email text, email_key text, roles text NOT NULL, grade text, password_hash text, " +
-            "school_ids text[] NOT NULL, program_ids text[] NOT NULL) ON COMMIT DROP",
-            connection, transaction))
-            await stage.ExecuteNonQueryAsync(cancellationToken);
+        await CreateStageAsync(connection, transaction, cancellationToken);
 
         var count = 0;
         await using (var writer = await connection.BeginBinaryImportAsync($"COPY import_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -157,7 +143,62 @@ internal sealed class PostgresStore : SqlStore
             }
             await writer.CompleteAsync(cancellationToken);
         }
+        return await MoveCheckedStageAsync(connection, transaction, write, count, after: null, beforeCommit: null, cancellationToken);
+    }
 
+    /// <summary>
+    /// The final write of a durable import: locks the import row (<c>FOR UPDATE</c>: a second writer, or a worker
+    /// claiming it with <c>SKIP LOCKED</c>, cannot interleave; a CANCEL waits for the outcome), checks the claim, fills the
+    /// stage from <c>import_rows</c> in one <c>INSERT … SELECT</c>, then the same conflict check and move as
+    /// <see cref="WriteImportAsync"/>, and deletes the staged rows, all in one transaction.
+    /// </summary>
+    public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await CanWriteStagedAsync(connection, transaction, write, worker, " FOR UPDATE", cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new WriteResult(false, 0, []);
+        }
+        await CreateStageAsync(connection, transaction, cancellationToken);
+        int count;
+        await using (var fill = new NpgsqlCommand(
+            $"INSERT INTO import_stage ({StageColumns}) " +
+            "SELECT row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, " +
+            "ARRAY(SELECT json_array_elements_text(school_ids::json)), @programs FROM import_rows WHERE import_id = @id ORDER BY row",
+            connection, transaction))
+        {
+            fill.Parameters.AddWithValue("programs", write.ProgramId is null ? Array.Empty<string>() : new[] { write.ProgramId });
+            fill.Parameters.AddWithValue("id", write.ImportId);
+            count = await fill.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return await MoveCheckedStageAsync(connection, transaction, write, count,
+            ct => FinishStagedAsync(connection, transaction, write.ImportId, ct), beforeCommit, cancellationToken);
+    }
+
+    private static async Task CreateStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var stage = new NpgsqlCommand(
+            "CREATE TEMP TABLE import_stage (" +
+            "id bigint NOT NULL DEFAULT nextval('users_id_seq'), row integer NOT NULL, username text NOT NULL, username_key text NOT NULL, " +
+            "first_name text NOT NULL, last_name text, email text, email_key text, roles text NOT NULL, grade text, password_hash text, " +
+            "school_ids text[] NOT NULL, program_ids text[] NOT NULL) ON COMMIT DROP",
+            connection, transaction);
+        await stage.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// With the stage filled: finds every conflict with one set-based query, then moves the stage into users,
+    /// user_schools and user_programs. The stage lives before a savepoint: when a concurrent import commits a clashing
+    /// name first, the insert fails on the unique index (after waiting for that commit), the write rolls back to the
+    /// savepoint, and the conflict query, run again, now reports every clash with its row. A deadlock between two
+    /// imports is retried the same way. Nothing is ever half-written: either the commit or a rollback.
+    /// </summary>
+    private async Task<WriteResult> MoveCheckedStageAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, int count,
+        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    {
         await using (var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction))
             await analyze.ExecuteNonQueryAsync(cancellationToken);
         await transaction.SaveAsync("users_write", cancellationToken);
@@ -178,6 +219,8 @@ internal sealed class PostgresStore : SqlStore
                     await transaction.RollbackAsync(cancellationToken);
                     return new WriteResult(false, 0, []);
                 }
+                if (after is not null) await after(cancellationToken);
+                if (beforeCommit is not null) await beforeCommit(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new WriteResult(true, count, []);
             }
@@ -188,6 +231,61 @@ internal sealed class PostgresStore : SqlStore
                 await transaction.RollbackAsync("users_write", cancellationToken);
             }
         }
+    }
+
+    protected override string SkipLocked(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
+
+    protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
+    {
+        await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            "COPY import_rows (import_id, row, district_id, chunk_no, username, username_key, first_name, last_name, email, email_key, roles, grade, school_ids, password_protected) " +
+            "FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(row.Row, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(districtId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(row.ChunkNo, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(row.Username, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(Key(row.Username), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(row.FirstName, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, row.LastName, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, row.Email, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, row.Email is null ? null : Key(row.Email), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(JoinRoles(row.Roles), NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, row.Grade?.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(SchoolIdsJson(row.SchoolIds), NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, row.PasswordProtected, NpgsqlDbType.Text, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
+    {
+        // One statement for the whole chunk: two parallel arrays unnested into a join.
+        await using var command = new NpgsqlCommand(
+            "UPDATE import_rows r SET password_hash = x.hash, password_protected = NULL FROM unnest(@rows, @hashes) AS x(row, hash) " +
+            "WHERE r.import_id = @id AND r.row = x.row",
+            (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("rows", hashes.Select(h => h.Row).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes.Select(h => (object?)h.Hash ?? DBNull.Value).ToArray() });
+        command.Parameters.AddWithValue("id", importId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override async Task InsertErrorRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken)
+    {
+        await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            "COPY import_error_rows (import_id, row, cells) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(row.Row, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(CellsJson(row.Cells), NpgsqlDbType.Text, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
     }
 
     private static async Task MoveStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, CancellationToken cancellationToken)

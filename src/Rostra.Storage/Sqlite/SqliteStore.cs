@@ -163,26 +163,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
                 return new WriteResult(false, 0, conflicts);
             }
 
-            long lastId;
-            await using (var max = Command(connection, "SELECT COALESCE(MAX(id), 0) FROM users", transaction))
-                lastId = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            string[] statements =
-            [
-                "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
-                "SELECT @last_id + seq, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, @now, @import_id FROM import_stage ORDER BY seq",
-                "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.school_ids) j",
-                "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.program_ids) j",
-            ];
-            var now = Now();
-            foreach (var sql in statements)
-            {
-                await using var command = Command(connection, sql, transaction);
-                Add(command, "last_id", lastId);
-                Add(command, "district_id", write.DistrictId);
-                Add(command, "now", now);
-                Add(command, "import_id", write.ImportId);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await MoveStageAsync(connection, transaction, write, cancellationToken);
             if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -195,6 +176,159 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         {
             // The connection goes back to the pool with its temp schema; leave nothing behind.
             await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The final write of a durable import, in one BEGIN IMMEDIATE transaction (no other writer can interleave):
+    /// checks the claim, fills the temp stage from <c>import_rows</c>, then the same conflict check and move as
+    /// <see cref="WriteImportAsync"/>, and deletes the staged rows.
+    /// </summary>
+    public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+    {
+        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+        try
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            if (!await CanWriteStagedAsync(connection, transaction, write, worker, "", cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, []);
+            }
+            await ExecuteAsync(connection, transaction,
+                "DROP TABLE IF EXISTS temp.import_stage; " +
+                "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, " +
+                "first_name TEXT NOT NULL, last_name TEXT, email TEXT, email_key TEXT, roles TEXT NOT NULL, grade TEXT, password_hash TEXT, " +
+                "school_ids TEXT NOT NULL, program_ids TEXT NOT NULL)",
+                cancellationToken);
+            int count;
+            await using (var fill = Command(connection,
+                "INSERT INTO temp.import_stage (seq, row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids) " +
+                "SELECT row_number() OVER (ORDER BY row), row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, @programs " +
+                "FROM import_rows WHERE import_id = @id ORDER BY row",
+                transaction))
+            {
+                Add(fill, "programs", JsonSerializer.Serialize(write.ProgramId is null ? Array.Empty<string>() : [write.ProgramId]));
+                Add(fill, "id", write.ImportId);
+                count = await fill.ExecuteNonQueryAsync(cancellationToken);
+            }
+            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
+            if (conflicts.Count > 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, conflicts);
+            }
+            await MoveStageAsync(connection, transaction, write, cancellationToken);
+            if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, []);
+            }
+            await FinishStagedAsync(connection, transaction, write.ImportId, cancellationToken);
+            if (beforeCommit is not null) await beforeCommit(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new WriteResult(true, count, []);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
+        }
+    }
+
+    /// <summary>Moves the temp stage into users (ids from max(id) + 1), user_schools and user_programs; under the write lock.</summary>
+    private async Task MoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, CancellationToken cancellationToken)
+    {
+        long lastId;
+        await using (var max = Command(connection, "SELECT COALESCE(MAX(id), 0) FROM users", transaction))
+            lastId = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        string[] statements =
+        [
+            "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
+            "SELECT @last_id + seq, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, @now, @import_id FROM import_stage ORDER BY seq",
+            "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.school_ids) j",
+            "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.program_ids) j",
+        ];
+        var now = Now();
+        foreach (var sql in statements)
+        {
+            await using var command = Command(connection, sql, transaction);
+            Add(command, "last_id", lastId);
+            Add(command, "district_id", write.DistrictId);
+            Add(command, "now", now);
+            Add(command, "import_id", write.ImportId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    protected override string SkipLocked(string alias) => "";
+
+    protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection,
+            "INSERT INTO import_rows (import_id, row, district_id, chunk_no, username, username_key, first_name, last_name, email, email_key, roles, grade, school_ids, password_protected) " +
+            "VALUES (@import_id, @row, @district_id, @chunk_no, @username, @username_key, @first_name, @last_name, @email, @email_key, @roles, @grade, @school_ids, @password_protected)",
+            transaction);
+        Add(insert, "import_id", importId);
+        Add(insert, "district_id", districtId);
+        var row = Add(insert, "row", 0);
+        var chunk = Add(insert, "chunk_no", 0);
+        var username = Add(insert, "username", "");
+        var usernameKey = Add(insert, "username_key", "");
+        var firstName = Add(insert, "first_name", "");
+        var lastName = Add(insert, "last_name", null);
+        var email = Add(insert, "email", null);
+        var emailKey = Add(insert, "email_key", null);
+        var roles = Add(insert, "roles", "");
+        var grade = Add(insert, "grade", null);
+        var schools = Add(insert, "school_ids", "[]");
+        var password = Add(insert, "password_protected", null);
+        await insert.PrepareAsync(cancellationToken);
+        foreach (var r in rows)
+        {
+            row.Value = r.Row;
+            chunk.Value = r.ChunkNo;
+            username.Value = r.Username;
+            usernameKey.Value = Key(r.Username);
+            firstName.Value = r.FirstName;
+            lastName.Value = (object?)r.LastName ?? DBNull.Value;
+            email.Value = (object?)r.Email ?? DBNull.Value;
+            emailKey.Value = r.Email is null ? DBNull.Value : Key(r.Email);
+            roles.Value = JoinRoles(r.Roles);
+            grade.Value = (object?)r.Grade?.ToString() ?? DBNull.Value;
+            schools.Value = SchoolIdsJson(r.SchoolIds);
+            password.Value = (object?)r.PasswordProtected ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
+    {
+        await using var update = Command(connection,
+            "UPDATE import_rows SET password_hash = @hash, password_protected = NULL WHERE import_id = @id AND row = @row", transaction);
+        Add(update, "id", importId);
+        var hash = Add(update, "hash", null);
+        var row = Add(update, "row", 0);
+        await update.PrepareAsync(cancellationToken);
+        foreach (var h in hashes)
+        {
+            hash.Value = (object?)h.Hash ?? DBNull.Value;
+            row.Value = h.Row;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task InsertErrorRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, "INSERT INTO import_error_rows (import_id, row, cells) VALUES (@import_id, @row, @cells)", transaction);
+        Add(insert, "import_id", importId);
+        var row = Add(insert, "row", 0);
+        var cells = Add(insert, "cells", "[]");
+        await insert.PrepareAsync(cancellationToken);
+        foreach (var r in rows)
+        {
+            row.Value = r.Row;
+            cells.Value = CellsJson(r.Cells);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

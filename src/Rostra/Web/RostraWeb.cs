@@ -1,5 +1,8 @@
 using System.Collections;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using Rostra.Imports.Jobs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
 using Rostra.Core.Import;
@@ -68,10 +71,14 @@ public static class RostraWeb
             services.GetRequiredService<ILogger<StartupTasks>>(),
             settings.SeedDemo ? output : null));
 
-        // Keys that sign the cookies live with the data, so sign-ins survive a restart.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("rostra")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(runtime.DataDirectory, "keys")));
+        // The key ring lives in the database, shared by every node: a sign-in cookie from one node is read by another,
+        // and a password staged on one node is hashed on another. It survives restarts with the data.
+        builder.Services.AddDataProtection().SetApplicationName("rostra");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
+            new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(services.GetRequiredService<IRostraStore>())));
+        builder.Services.AddSingleton(JobSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
+        builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
+        builder.Services.AddSingleton<ImportJobRunner>();
         builder.Services.AddRostraAuth(runtime);
         builder.Services.AddImports();
         builder.Services.AddRazorPages(pages =>

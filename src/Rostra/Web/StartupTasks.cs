@@ -1,4 +1,6 @@
+using Rostra.Core.Import;
 using Rostra.Core.Passwords;
+using Rostra.Imports.Jobs;
 using Rostra.Storage;
 using Rostra.Web.Imports;
 
@@ -21,10 +23,18 @@ internal sealed class StartupTasks(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken);
-        var interrupted = await store.FailInterruptedImportsAsync(InterruptedMessage, cancellationToken);
-        if (interrupted > 0)
+        // Imports are not failed wholesale here: other nodes may be running them, and a hashing or final write this
+        // node left behind resumes once its lease lapses. A validation this node left (its upload is gone) is failed by
+        // housekeeping on whichever node sees the lapsed lease.
+        var done = await store.HousekeepAsync(ImportJobRunner.StaleValidationMessage, TimeSpan.FromDays(3650), ImportWorker.ExpiredMessage, cancellationToken);
+        if (done.FailedValidations > 0)
         {
-            logger.LogWarning("{Count} import(s) left running by a stopped server were marked as failed.", interrupted);
+            logger.LogWarning("{Count} import(s) left validating by a stopped server were marked as failed.", done.FailedValidations);
+        }
+        // An upload still here was being validated when this node stopped: nobody else can read it, so it failed.
+        foreach (var id in uploads.PendingUploads())
+        {
+            await store.TryTransitionAsync(id, [ImportStatus.Validating], ImportStatus.Failed, ImportJobRunner.StaleValidationMessage, cancellationToken);
         }
         await uploads.RemoveLeftoversAsync(store, cancellationToken);
         if (seedOutput is not null)

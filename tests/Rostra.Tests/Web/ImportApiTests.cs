@@ -37,7 +37,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         Assert.Equal(district.Admin, import.GetProperty("createdBy").GetString());
         Assert.Equal(JsonValueKind.Array, import.GetProperty("warnings").ValueKind);
         Assert.True(import.TryGetProperty("createdAt", out _));
-        Assert.True(File.Exists(Path.Combine(Web.UploadsFolder, $"{id}.csv")), "A valid import keeps its file for confirm.");
+        Assert.False(File.Exists(Path.Combine(Web.UploadsFolder, $"{id}.csv")), "A valid import's rows are staged in the database; the upload is deleted.");
     }
 
     [Fact]
@@ -268,20 +268,19 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
     }
 
     [Fact]
-    public async Task A_valid_import_nobody_confirms_expires_and_its_file_is_deleted()
+    public async Task A_valid_import_nobody_confirms_expires_and_its_staged_passwords_are_deleted()
     {
         var district = await Web.CreateDistrictAsync();
         using var client = Web.Client(district.AdminToken);
         var import = await WebApp.UploadAndWaitAsync(client, "student", district.Students(1));
         var id = import.GetProperty("id").GetGuid();
-        var upload = Path.Combine(Web.UploadsFolder, $"{id}.csv");
-        File.SetLastWriteTimeUtc(upload, DateTime.UtcNow.AddDays(-2));
+        Assert.False(File.Exists(Path.Combine(Web.UploadsFolder, $"{id}.csv")));
 
-        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportWorker>().ExpireOnceAsync(default);
+        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportWorker>().ExpireOnceAsync(default, olderThan: TimeSpan.FromMilliseconds(-1));
 
         var expired = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
         Assert.Equal("cancelled", expired.GetProperty("status").GetString());
-        Assert.False(File.Exists(upload));
+        Assert.Empty(await Web.Store.GetStagedRowsAsync(id, [2], default));
     }
 
     [Fact]

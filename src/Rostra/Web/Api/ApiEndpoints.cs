@@ -78,20 +78,24 @@ internal static class ApiEndpoints
             .Produces<ErrorPage>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapGet("/imports/{id:guid}/errors.csv", async (Guid id, ClaimsPrincipal principal, IRostraStore store, UploadFiles uploads, CancellationToken ct) =>
+        api.MapGet("/imports/{id:guid}/errors.csv", async (Guid id, ClaimsPrincipal principal, IRostraStore store, HttpContext http, CancellationToken ct) =>
             {
                 var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
                 if (record is null)
                 {
                     return ImportService.NotFound();
                 }
-                var path = uploads.Report(id);
-                if (!File.Exists(path))
+                if (record.ErrorCount == 0)
                 {
                     return Results.NotFound(new ApiError("report.none", "This import has no error report: its file had no errors."));
                 }
+                // Built from the database, so any node answers, streamed row by row.
                 var name = $"{Path.GetFileNameWithoutExtension(record.FileName)}-errors.csv";
-                return Results.File(path, "text/csv; charset=utf-8", name);
+                var header = await store.GetImportHeaderAsync(id, ct);
+                var errors = await store.GetImportErrorsAsync(id, 0, int.MaxValue, ct);
+                return Results.Stream(
+                    output => ErrorReport.WriteAsync(header, store.ReadErrorRowsAsync(id, ct), errors, output, ct),
+                    "text/csv; charset=utf-8", name);
             })
             .WithName("GetImportErrorReport")
             .WithSummary("The error report: the file's own columns (Password blanked) plus Row and Errors, only rows with errors.")

@@ -30,6 +30,12 @@ public sealed record ImportView(
     string? Message,
     string FileSha256)
 {
+    /// <summary>Passwords hashed so far (durable imports); hashing starts as soon as the file is valid.</summary>
+    public int? HashedRows { get; init; }
+
+    /// <summary>Rows hashed per node: how the work was shared between the nodes.</summary>
+    public IReadOnlyDictionary<string, int>? HashedBy { get; init; }
+
     internal static ImportView From(ImportRecord record, IReadOnlyList<ImportIssue> warnings, int? percent) => new(
         record.Id,
         record.Status,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rostra.Core;
 using Rostra.Core.Csv;
+using Rostra.Storage;
 
 namespace Rostra.Web.Imports;
 
@@ -88,6 +89,44 @@ internal static class ErrorReport
                 cells[i] = i == password ? null : record.Fields[i];
             }
             cells[width] = record.Row.ToString(CultureInfo.InvariantCulture);
+            cells[width + 1] = Join(rowErrors);
+            CsvExport.WriteRecord(writer, cells);
+        }
+    }
+
+    /// <summary>
+    /// The report built from what the database keeps (any node can answer): the file's header, the cells of the rows with
+    /// errors (Password already blanked), and the errors.
+    /// </summary>
+    public static async Task WriteAsync(
+        IReadOnlyList<string>? header, IAsyncEnumerable<ErrorRow> rows, IReadOnlyList<ImportIssue> errors, Stream output, CancellationToken cancellationToken)
+    {
+        var byRow = errors.Where(e => e.Row is > 1).GroupBy(e => e.Row!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var fileLevel = errors.Where(e => e.Row is not > 1).ToList();
+        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
+        if (header is null)
+        {
+            // Not text at all (a workbook): there are no columns to give back, only the reason.
+            CsvExport.WriteRecord(writer, [RowColumn, ErrorsColumn]);
+            CsvExport.WriteRecord(writer, ["", Join(errors)]);
+            return;
+        }
+        var width = header.Count;
+        var cells = new string?[width + 2];
+        CsvExport.WriteRecord(writer, [.. header, RowColumn, ErrorsColumn]);
+        if (fileLevel.Count > 0)
+        {
+            Array.Clear(cells);
+            cells[width] = fileLevel.Any(e => e.Row == 1) ? "1" : "";
+            cells[width + 1] = Join(fileLevel);
+            CsvExport.WriteRecord(writer, cells);
+        }
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            if (!byRow.TryGetValue(row.Row, out var rowErrors)) continue;
+            Array.Clear(cells);
+            for (var i = 0; i < width && i < row.Cells.Count; i++) cells[i] = row.Cells[i];
+            cells[width] = row.Row.ToString(CultureInfo.InvariantCulture);
             cells[width + 1] = Join(rowErrors);
             CsvExport.WriteRecord(writer, cells);
         }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Rostra.Core;
 using Rostra.Core.Import;
+using Rostra.Imports.Jobs;
 using Rostra.Storage;
 using Rostra.Web.Api;
 using Rostra.Web.Auth;
@@ -21,9 +22,12 @@ internal sealed class ImportService(
     ImportJobs jobs,
     UploadFiles uploads,
     WebRuntime runtime,
+    ImportJobRunner runner,
     TimeProvider time)
 {
     private static readonly string[] FromValid = [ImportStatus.Valid];
+
+    private static readonly string[] Cancellable = [ImportStatus.Validating, ImportStatus.Valid, ImportStatus.Importing];
 
     /// <summary>How long CANCEL waits for running work to stop before answering with the state it has.</summary>
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(10);
@@ -31,8 +35,17 @@ internal sealed class ImportService(
     public async Task<ImportView> ViewAsync(ImportRecord record, CancellationToken cancellationToken)
     {
         var warnings = await store.GetImportWarningsAsync(record.Id, cancellationToken);
-        var percent = ImportStatus.IsFinal(record.Status) ? null : jobs.Find(record.Id)?.Percent;
-        return ImportView.From(record, warnings, percent);
+        // Validation progress lives on the node that reads the file; hashing progress is in the database, seen by every node.
+        var percent = ImportStatus.IsFinal(record.Status) ? null
+            : record.Status == ImportStatus.Importing && record.Chunks is not null ? (int)Math.Min(99, record.HashedRows * 99L / Math.Max(1, record.Rows))
+            : jobs.Find(record.Id)?.Percent;
+        var chunks = record.Chunks is null ? [] : await store.GetImportChunksAsync(record.Id, cancellationToken);
+        return ImportView.From(record, warnings, percent) with
+        {
+            HashedRows = record.Chunks is null ? null : record.HashedRows,
+            HashedBy = chunks.Count == 0 ? null : chunks.Where(c => c.HashedBy is not null).GroupBy(c => c.HashedBy!)
+                .ToDictionary(g => g.Key, g => g.Sum(c => c.Rows), StringComparer.Ordinal),
+        };
     }
 
     /// <summary>
@@ -141,6 +154,8 @@ internal sealed class ImportService(
             var record = new ImportRecord(id, district.Id, programId, userType, fileName, sha256, ImportStatus.Validating,
                 Rows: 0, ProcessedRows: 0, ErrorCount: 0, Imported: 0, now, user.Username, now);
             await store.CreateImportAsync(record, cancellationToken);
+            // Held by this node from the start: if it dies before validating, another node sees the lease lapse.
+            await store.RenewImportLeaseAsync(id, runner.Worker(-1), now + runner.Settings.LeaseTime, cancellationToken);
             var job = jobs.Register(id);
             jobs.Enqueue(new ImportWork(job, ImportStep.Validate, district, userType, programId));
             return TypedResults.Accepted($"/api/imports/{id}", ImportView.From(record, [], 0));
@@ -179,20 +194,15 @@ internal sealed class ImportService(
             {
                 return TypedResults.Conflict(new ImportConflict("district.roster_synced", WebMessages.RosterSynced(district), await ViewAsync(record, cancellationToken)));
             }
-            // Registered before the transition, so a CANCEL that sees "importing" always finds the job to stop.
-            var job = jobs.Register(id);
+            // A status change is all CONFIRM is: the workers of every node see it, finish hashing and write the users.
             if (!await store.TryTransitionAsync(id, FromValid, ImportStatus.Importing, null, cancellationToken))
             {
-                // Another server process took it first.
-                jobs.Finish(job);
-                job.Dispose();
+                // Another request (a second tab, another node) took it first.
                 record = await store.GetImportAsync(user.DistrictId, id, cancellationToken) ?? record;
                 return record.Status is ImportStatus.Importing or ImportStatus.Completed
                     ? TypedResults.Ok(await ViewAsync(record, cancellationToken))
                     : TypedResults.Conflict(new ImportConflict("import.not_valid", WebMessages.CannotConfirm(record.Status), await ViewAsync(record, cancellationToken)));
             }
-            job.ReportPercent(0);
-            jobs.Enqueue(new ImportWork(job, ImportStep.Import, district, record.UserType, record.ProgramId));
             record = record with { Status = ImportStatus.Importing };
             return TypedResults.Accepted($"/api/imports/{id}", await ViewAsync(record, cancellationToken));
         }
@@ -217,22 +227,20 @@ internal sealed class ImportService(
         await jobs.Decisions.WaitAsync(cancellationToken);
         try
         {
-            record = await store.GetImportAsync(user.DistrictId, id, cancellationToken) ?? record;
-            if (record.Status == ImportStatus.Valid)
+            // The status first, in the database, where every node's workers see it: they stop at their next
+            // lease renewal or chunk save, and the final write (which holds the import's row) refuses a cancelled import.
+            // While a final write is committing, this waits for it, and then the import is completed, not cancelled.
+            if (await store.TryTransitionAsync(id, Cancellable, ImportStatus.Cancelled, ImportWorker.CancelledMessage, cancellationToken))
             {
-                await CancelValidAsync(id, cancellationToken);
-            }
-            else if (record.Status is ImportStatus.Validating or ImportStatus.Importing)
-            {
+                await store.PurgeStagedRowsAsync(id, cancellationToken);
                 running = jobs.Find(id);
                 if (running is null)
                 {
-                    // No work for it in this process (another process, or lost): the state is all there is.
-                    await store.TryTransitionAsync(id, [ImportStatus.Validating, ImportStatus.Importing], ImportStatus.Cancelled, ImportWorker.CancelledMessage, cancellationToken);
                     uploads.DeleteUpload(id);
                 }
                 else
                 {
+                    // Validation is running on this node: stop reading the file.
                     running.RequestCancel();
                 }
             }
@@ -244,28 +252,14 @@ internal sealed class ImportService(
 
         if (running is not null)
         {
-            // The worker records "cancelled" once the work has stopped; wait for it so the answer is the truth.
+            // Wait for the validation to stop, so its upload is gone when we answer.
             await Task.WhenAny(running.Completion, Task.Delay(CancelWait, cancellationToken));
         }
         record = await store.GetImportAsync(user.DistrictId, id, cancellationToken) ?? record;
-        if (record.Status == ImportStatus.Valid)
-        {
-            // Validation ended just as CANCEL was pressed.
-            await CancelValidAsync(id, cancellationToken);
-            record = await store.GetImportAsync(user.DistrictId, id, cancellationToken) ?? record;
-        }
         var view = await ViewAsync(record, cancellationToken);
-        return record.Status is ImportStatus.Cancelled or ImportStatus.Validating or ImportStatus.Importing
+        return record.Status is ImportStatus.Cancelled
             ? TypedResults.Ok(view)
             : TypedResults.Conflict(new ImportConflict("import.not_cancellable", WebMessages.CannotCancel(record.Status), view));
-    }
-
-    private async Task CancelValidAsync(Guid id, CancellationToken cancellationToken)
-    {
-        if (await store.TryTransitionAsync(id, FromValid, ImportStatus.Cancelled, ImportWorker.CancelledMessage, cancellationToken))
-        {
-            uploads.DeleteUpload(id);
-        }
     }
 
     public static NotFound<ApiError> NotFound() =>

@@ -3,103 +3,57 @@ using Rostra.Core.Import;
 using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
 using Rostra.Imports;
+using Rostra.Imports.Jobs;
 using Rostra.Storage;
 
 namespace Rostra.Web.Imports;
 
 /// <summary>
-/// Validates uploads and writes confirmed imports off the request thread, a few at a time
-/// (<see cref="WebRuntime.ConcurrentImports"/>). State moves validating → invalid | valid → importing →
-/// completed | failed, or to cancelled; every change goes through the store, so a closed tab changes nothing
-/// and a restarted server finds a clear status.
+/// The background work of one node. Uploads received here are validated here, a few at a time
+/// (<see cref="WebRuntime.ConcurrentImports"/>), and their valid rows staged in the database by the durable engine
+/// (<see cref="ImportJobRunner"/>); the upload file is deleted as soon as that is done. Everything after that —
+/// hashing before and after CONFIRM, the final all-or-nothing write — is claimed from the database by the workers of
+/// every node, this one's included (<see cref="ImportJobRunner.RunAsync"/>). A restart loses no hashing, and
+/// any node can show, confirm or cancel any import.
 /// </summary>
 internal sealed class ImportWorker(
     ImportJobs jobs,
     IRostraStore store,
-    PasswordHasher hasher,
+    ImportJobRunner runner,
     UploadFiles uploads,
     WebRuntime runtime,
     ILogger<ImportWorker> logger) : BackgroundService
 {
     public const string CancelledMessage = "Cancelled. Nothing was imported.";
 
-    public const string ConflictMessage =
-        "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
-        "change them in your file and upload it again.";
+    public const string ConflictMessage = ImportJobRunner.TakenMessage;
 
-    public const string FailedMessage =
-        "Something went wrong on the server while working on this file. Nothing was imported: upload the file again, " +
-        "and if it happens again, tell your technical contact.";
+    public const string FailedMessage = ImportJobRunner.FailedMessage;
 
-    private static readonly string[] Running = [ImportStatus.Validating, ImportStatus.Importing];
+    private static readonly string[] Running = [ImportStatus.Validating];
 
     public const string ExpiredMessage = "Not confirmed in time, so nothing was imported. Upload the file again to import it.";
-
-    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(10);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, runtime.ConcurrentImports)
             .Select(_ => Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None))
-            .Append(Task.Run(() => ExpireUnconfirmedAsync(stoppingToken), CancellationToken.None)));
+            .Append(Task.Run(() => runner.RunAsync(stoppingToken), CancellationToken.None)));
 
     /// <summary>
-    /// A valid import nobody confirms keeps a file with passwords on disk: after <see cref="WebRuntime.UnconfirmedExpiry"/>
-    /// it is cancelled and its file deleted.
+    /// Housekeeping now: cancels valid imports not confirmed for <paramref name="olderThan"/> (by default
+    /// <see cref="WebRuntime.UnconfirmedExpiry"/>) and deletes their staged passwords. The engine also does this on its own, every few seconds.
     /// </summary>
-    private async Task ExpireUnconfirmedAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(SweepEvery);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await ExpireOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogWarning(e, "Could not expire unconfirmed imports.");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // The server is stopping.
-        }
-    }
-
-    internal async Task ExpireOnceAsync(CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(uploads.Directory))
-        {
-            return;
-        }
-        var cutoff = DateTime.UtcNow - runtime.UnconfirmedExpiry;
-        foreach (var path in Directory.EnumerateFiles(uploads.Directory, "*.csv"))
-        {
-            if (!Guid.TryParse(Path.GetFileNameWithoutExtension(path), out var id) || jobs.Find(id) is not null
-                || File.GetLastWriteTimeUtc(path) > cutoff)
-            {
-                continue;
-            }
-            if (await store.TryTransitionAsync(id, [ImportStatus.Valid], ImportStatus.Cancelled, ExpiredMessage, cancellationToken))
-            {
-                uploads.Delete(path);
-                logger.LogInformation("Import {ImportId} was not confirmed in time and was cancelled.", id);
-            }
-        }
-    }
+    internal Task<HousekeepingResult> ExpireOnceAsync(CancellationToken cancellationToken, TimeSpan? olderThan = null) =>
+        store.HousekeepAsync(ImportJobRunner.StaleValidationMessage, olderThan ?? runtime.UnconfirmedExpiry, ExpiredMessage, cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         var left = jobs.StopAll();
         await base.StopAsync(cancellationToken);
-        // Work still queued never started: record it now rather than at the next start.
+        // Validations queued here never started, and their upload is only on this node: record it now.
         foreach (var job in left.Where(j => !j.Completion.IsCompleted))
         {
-            await store.TryTransitionAsync(job.Id, Running, ImportStatus.Failed, StartupTasks.InterruptedMessage, CancellationToken.None);
+            await store.TryTransitionAsync(job.Id, Running, ImportStatus.Failed, ImportJobRunner.StaleValidationMessage, CancellationToken.None);
             uploads.DeleteUpload(job.Id);
         }
     }
@@ -127,31 +81,26 @@ internal sealed class ImportWorker(
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (work.Step == ImportStep.Validate)
-            {
-                await ValidateAsync(work, cancellationToken);
-            }
-            else
-            {
-                await ImportAsync(work, cancellationToken);
-            }
+            await ValidateAsync(work, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var (status, message) = job.CancelRequested
                 ? (ImportStatus.Cancelled, CancelledMessage)
-                : (ImportStatus.Failed, StartupTasks.InterruptedMessage);
+                : (ImportStatus.Failed, ImportJobRunner.StaleValidationMessage);
             await store.TryTransitionAsync(job.Id, Running, status, message, CancellationToken.None);
-            uploads.DeleteUpload(job.Id);
+            await store.PurgeStagedRowsAsync(job.Id, CancellationToken.None);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Import {ImportId} failed during {Step}.", job.Id, work.Step);
+            logger.LogError(e, "Import {ImportId} failed during validation.", job.Id);
             await store.TryTransitionAsync(job.Id, Running, ImportStatus.Failed, FailedMessage, CancellationToken.None);
-            uploads.DeleteUpload(job.Id);
+            await store.PurgeStagedRowsAsync(job.Id, CancellationToken.None);
         }
         finally
         {
+            // The upload held passwords in plaintext: it goes as soon as validation and staging end, whatever the outcome.
+            uploads.DeleteUpload(job.Id);
             jobs.Finish(job);
             job.Dispose();
         }
@@ -160,57 +109,21 @@ internal sealed class ImportWorker(
     private async Task ValidateAsync(ImportWork work, CancellationToken cancellationToken)
     {
         var id = work.Job.Id;
-        var context = await ValidationContexts.CreateAsync(store, work.District, work.UserType, runtime.Limits, cancellationToken);
-        ValidationResult result;
+        var record = await store.GetImportAsync(work.District.Id, id, cancellationToken)
+            ?? throw new InvalidOperationException($"Import {id} is gone.");
+        ValidationResult? result;
         await using (var file = UploadFiles.OpenRead(uploads.Upload(id)))
         {
             var progress = new ProgressReporter(store, id, work.Job, logger);
-            result = await FileValidator.ValidateAsync(file, context, progress, cancellationToken);
+            result = await runner.ValidateAsync(record, work.District, file, runtime.Limits, progress, cancellationToken);
             await progress.FlushAsync();
-            // CANCEL pressed as validation ended still wins.
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!result.IsValid)
-            {
-                file.Position = 0;
-                await ErrorReport.WriteFileAsync(file, result.Errors, uploads.Report(id), cancellationToken);
-            }
         }
-        var status = result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid;
-        await store.CompleteValidationAsync(id, status, result.Rows, result.Errors, result.Warnings, CancellationToken.None);
-        if (!result.IsValid)
+        // Null: cancelled meanwhile (the engine saw it on its lease).
+        cancellationToken.ThrowIfCancellationRequested();
+        if (result is not null)
         {
-            uploads.DeleteUpload(id);
+            logger.LogInformation("Import {ImportId}: {Rows} rows, {Errors} errors.", id, result.Rows, result.Errors.Count);
         }
-        logger.LogInformation("Import {ImportId}: {Rows} rows, {Errors} errors, {Status}.", id, result.Rows, result.Errors.Count, status);
-    }
-
-    private async Task ImportAsync(ImportWork work, CancellationToken cancellationToken)
-    {
-        var id = work.Job.Id;
-        var record = await store.GetImportAsync(work.District.Id, id, cancellationToken)
-            ?? throw new InvalidOperationException($"Import {id} is gone.");
-        var context = await ValidationContexts.CreateAsync(store, work.District, work.UserType, runtime.Limits, cancellationToken);
-        var importer = new UserImporter(store, hasher);
-        // Hashing is most of the work; the last percent is the database write.
-        var hashed = new ActionProgress<int>(users =>
-            work.Job.ReportPercent(record.Rows == 0 ? 99 : (int)Math.Min(99, users * 99L / record.Rows)));
-        WriteResult result;
-        await using (var file = UploadFiles.OpenRead(uploads.Upload(id)))
-        {
-            result = await importer.ImportAsync(new ImportWrite(id, work.District.Id, work.ProgramId), file, context, hashed, cancellationToken);
-            // Not written and no errors: the import was cancelled meanwhile, and keeps that state.
-            if (!result.Succeeded && result.Errors.Count > 0
-                && await store.TryTransitionAsync(id, [ImportStatus.Importing], ImportStatus.Failed, ConflictMessage, CancellationToken.None))
-            {
-                // Another import took some usernames or emails since validation: same error list, nothing written.
-                file.Position = 0;
-                await ErrorReport.WriteFileAsync(file, result.Errors, uploads.Report(id), CancellationToken.None);
-                var warnings = await store.GetImportWarningsAsync(id, CancellationToken.None);
-                await store.CompleteValidationAsync(id, ImportStatus.Failed, record.Rows, result.Errors, warnings, CancellationToken.None);
-            }
-        }
-        uploads.DeleteUpload(id);
-        logger.LogInformation("Import {ImportId}: {Imported} users imported, {Errors} conflicts.", id, result.Imported, result.Errors.Count);
     }
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>

@@ -49,6 +49,22 @@ internal sealed class UploadFiles(WebRuntime runtime, ILogger<UploadFiles> logge
         }
     }
 
+    /// <summary>The imports whose complete upload is in the folder (validation had not finished with it).</summary>
+    public IEnumerable<Guid> PendingUploads()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            yield break;
+        }
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*.csv"))
+        {
+            if (Guid.TryParse(Path.GetFileNameWithoutExtension(path), out var id))
+            {
+                yield return id;
+            }
+        }
+    }
+
     /// <summary>
     /// At startup: deletes uploads whose import has ended (or is unknown) and half-written uploads, so no file
     /// with passwords outlives its import. Uploads of <c>valid</c> imports stay: they can still be confirmed.

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Rostra.Storage;
-using Rostra.Web.Imports;
 using Rostra.Web.Pages.Shared;
 
 namespace Rostra.Web.Pages.Programs;
 
-internal sealed class HistoryModel(IRostraStore store, UploadFiles uploads) : ProgramPageModel(store)
+internal sealed class HistoryModel(IRostraStore store) : ProgramPageModel(store)
 {
     private const int Shown = 200;
 
@@ -24,5 +23,5 @@ internal sealed class HistoryModel(IRostraStore store, UploadFiles uploads) : Pr
         return Page();
     }
 
-    public bool HasReport(ImportRecord import) => import.ErrorCount > 0 && System.IO.File.Exists(uploads.Report(import.Id));
+    public bool HasReport(ImportRecord import) => import.ErrorCount > 0 && import.DistrictId == District.Id;
 }
