@@ -515,7 +515,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         }
         if (errors.Count > 0) await InsertErrorsAsync(connection, transaction, importId, errors, cancellationToken);
         await using (var update = Command(connection,
-            "UPDATE imports SET status = @status, rows = @rows, processed_rows = @rows, error_count = @error_count, warnings = @warnings, updated_at = @now WHERE id = @id",
+            "UPDATE imports SET status = @status, rows = @rows, processed_rows = @rows, error_count = @error_count, warnings = @warnings, updated_at = @now WHERE id = @id AND status = @validating",
             transaction))
         {
             Add(update, "status", status);
@@ -524,7 +524,13 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             Add(update, "warnings", JsonSerializer.Serialize(warnings, Json));
             Add(update, "now", Now());
             Add(update, "id", importId);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            Add(update, "validating", ImportStatus.Validating);
+            // Cancelled (or failed) while validating: the outcome is dropped, the import keeps that status.
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return;
+            }
         }
         await transaction.CommitAsync(cancellationToken);
     }

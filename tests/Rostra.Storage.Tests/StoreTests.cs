@@ -625,6 +625,20 @@ public abstract partial class StoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_validation_outcome_never_overwrites_a_cancel()
+    {
+        await SeedDistrictAsync();
+        var import = await CreateImportAsync(status: ImportStatus.Validating);
+        Assert.True(await Store.TryTransitionAsync(import.Id, [ImportStatus.Validating], ImportStatus.Cancelled, "Cancelled.", Ct));
+
+        await Store.CompleteValidationAsync(import.Id, ImportStatus.Invalid, 3, [Issues.UsernameTaken(2, "ann")], [], Ct);
+
+        var record = await Store.GetImportAsync(District, import.Id, Ct);
+        Assert.Equal((ImportStatus.Cancelled, 0), (record!.Status, record.ErrorCount));
+        Assert.Empty(await Store.GetImportErrorsAsync(import.Id, 0, 10, Ct));
+    }
+
+    [Fact]
     public async Task Imports_left_running_are_marked_failed_with_the_message()
     {
         await SeedDistrictAsync();
