@@ -23,6 +23,14 @@ internal sealed class StartupTasks(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken);
+        if (store.Provider == "sqlite")
+        {
+            // The embedded database has one server: when it starts, nothing else is running an import, so one left
+            // validating or importing was interrupted. It ends failed with nothing written (SPEC §9); its staged
+            // passwords go with the housekeeping below. On PostgreSQL other nodes may be running them: they resume.
+            var failed = await store.FailInterruptedImportsAsync(InterruptedMessage, cancellationToken);
+            if (failed > 0) logger.LogWarning("{Count} import(s) interrupted by a restart were marked as failed.", failed);
+        }
         // Imports are not failed wholesale here: other nodes may be running them, and a hashing or final write this
         // node left behind resumes once its lease lapses. A validation this node left (its upload is gone) is failed by
         // housekeeping on whichever node sees the lapsed lease.

@@ -103,4 +103,25 @@ public sealed class HostTests(WebAppFixture fixture) : IClassFixture<WebAppFixtu
         Assert.Equal(3, (await second.Store.ListDistrictsAsync(default)).Count);
         Assert.Equal(4, (await second.Store.ListSchoolsAsync("demo-usd", default)).Count);
     }
+
+    [Fact]
+    public async Task On_sqlite_a_restart_leaves_an_interrupted_import_failed_with_nothing_written()
+    {
+        var folder = Directory.CreateTempSubdirectory("rostra-web-").FullName;
+        var first = await WebApp.StartAsync(folder: folder);
+        var district = await first.CreateDistrictAsync();
+        var now = DateTimeOffset.UtcNow;
+        var interrupted = new Storage.ImportRecord(Guid.NewGuid(), district.Id, district.ProgramId, Core.UserType.Student, "students.csv",
+            new string('0', 64), ImportStatus.Importing, 3, 3, 0, 0, now, district.Admin, now);
+        await first.Store.CreateImportAsync(interrupted, default);
+        await first.StopAsync();
+
+        await using var second = await WebApp.StartAsync(folder: folder);
+        using var client = second.Client(district.AdminToken);
+        var import = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{interrupted.Id}");
+
+        Assert.Equal(ImportStatus.Failed, import.GetProperty("status").GetString());
+        Assert.Contains("upload the file again", import.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, (await second.Store.ListUsersAsync(new Storage.UserQuery(district.Id, "student"), default)).Total);
+    }
 }
