@@ -6,7 +6,7 @@ namespace Rostra.Imports.Jobs;
 /// How a node takes part in durable import work. From the environment (<see cref="FromEnvironment"/>), so every
 /// <c>rostra serve</c> node of a deployment can be tuned the same way.
 /// </summary>
-/// <param name="NodeId">This node's name in claims and in <c>hashed_by</c> (<c>ROSTRA_NODE_ID</c>; the machine name by default).</param>
+/// <param name="NodeId">This node's name in claims and in <c>hashed_by</c> (<c>ROSTRA_NODE_ID</c>; host name and process id by default).</param>
 /// <param name="Workers">Chunks hashed at once on this node, one core each (<c>ROSTRA_JOB_WORKERS</c>; the core count by default).</param>
 /// <param name="ChunkRows">Rows per hashing chunk (<c>ROSTRA_CHUNK_ROWS</c>, 500): at OWASP cost about 15–25 s of one core.</param>
 /// <param name="Lease">How long a claim lives without a heartbeat (<c>ROSTRA_LEASE_SECONDS</c>, 30): how soon a dead node's work is taken over.</param>
@@ -42,7 +42,8 @@ public sealed record JobSettings(
     public static JobSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
-        var node = get("ROSTRA_NODE_ID") is { Length: > 0 } id ? id.Trim() : Environment.MachineName;
+        // Host and process: two processes on one machine must never share claims.
+        var node = get("ROSTRA_NODE_ID") is { Length: > 0 } id ? id.Trim() : $"{Environment.MachineName}-{Environment.ProcessId}";
         return new JobSettings(
             node,
             Positive(get("ROSTRA_JOB_WORKERS")) ?? Environment.ProcessorCount,
