@@ -50,7 +50,7 @@ public interface IRostraStore : IUserLookup, IAsyncDisposable
     /// <summary>Moves an import from one of <paramref name="from"/> to <paramref name="to"/>; false when it was in none of them.</summary>
     Task<bool> TryTransitionAsync(Guid importId, IReadOnlyCollection<string> from, string to, string? message, CancellationToken cancellationToken);
     Task UpdateProgressAsync(Guid importId, int rows, int processedRows, CancellationToken cancellationToken);
-    /// <summary>Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import is still validating (a cancel is never overwritten).</summary>
+    /// <summary>Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import is still validating or importing (a cancel is never overwritten).</summary>
     Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken);
     Task<IReadOnlyList<ImportIssue>> GetImportErrorsAsync(Guid importId, int offset, int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<ImportIssue>> GetImportWarningsAsync(Guid importId, CancellationToken cancellationToken);

@@ -515,7 +515,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         }
         if (errors.Count > 0) await InsertErrorsAsync(connection, transaction, importId, errors, cancellationToken);
         await using (var update = Command(connection,
-            "UPDATE imports SET status = @status, rows = @rows, processed_rows = @rows, error_count = @error_count, warnings = @warnings, updated_at = @now WHERE id = @id AND status = @validating",
+            "UPDATE imports SET status = @status, rows = @rows, processed_rows = @rows, error_count = @error_count, warnings = @warnings, updated_at = @now WHERE id = @id AND status IN (@validating, @importing)",
             transaction))
         {
             Add(update, "status", status);
@@ -525,7 +525,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             Add(update, "now", Now());
             Add(update, "id", importId);
             Add(update, "validating", ImportStatus.Validating);
-            // Cancelled (or failed) while validating: the outcome is dropped, the import keeps that status.
+            Add(update, "importing", ImportStatus.Importing);
+            // Cancelled (or otherwise ended) meanwhile: the outcome is dropped, the import keeps that status.
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
