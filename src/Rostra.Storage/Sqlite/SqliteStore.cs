@@ -18,6 +18,13 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     /// <summary>How long a writer waits for another writer (an import of a large file holds the lock for a while).</summary>
     private const int BusyTimeoutMilliseconds = 60_000;
 
+    /// <summary>The private stage of a write: users as they will go in, numbered by seq from 1.</summary>
+    private const string CreateStage =
+        "DROP TABLE IF EXISTS temp.import_stage; " +
+        "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, " +
+        "first_name TEXT NOT NULL, last_name TEXT, email TEXT, email_key TEXT, roles TEXT NOT NULL, grade TEXT, password_hash TEXT, " +
+        "school_ids TEXT NOT NULL, program_ids TEXT NOT NULL)";
+
     private int walChecked;
 
     public override string Provider => "sqlite";
@@ -146,36 +153,18 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
         try
         {
-            await ExecuteAsync(connection, null,
-                "DROP TABLE IF EXISTS temp.import_stage; " +
-                "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, " +
-                "first_name TEXT NOT NULL, last_name TEXT, email TEXT, email_key TEXT, roles TEXT NOT NULL, grade TEXT, password_hash TEXT, " +
-                "school_ids TEXT NOT NULL, program_ids TEXT NOT NULL)",
-                cancellationToken);
+            await ExecuteAsync(connection, null, CreateStage, cancellationToken);
             var count = await StageAsync(connection, write, users, cancellationToken);
 
             // BEGIN IMMEDIATE takes the write lock: what the check sees stays true until commit.
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
-            if (conflicts.Count > 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new WriteResult(false, 0, conflicts);
-            }
-
-            await MoveStageAsync(connection, transaction, write, cancellationToken);
-            if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new WriteResult(false, 0, []);
-            }
+            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken) is { } failed) return failed;
             await transaction.CommitAsync(cancellationToken);
             return new WriteResult(true, count, []);
         }
         finally
         {
-            // The connection goes back to the pool with its temp schema; leave nothing behind.
-            await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
+            await DropStageAsync(connection);
         }
     }
 
@@ -195,12 +184,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
                 await transaction.RollbackAsync(cancellationToken);
                 return new WriteResult(false, 0, []);
             }
-            await ExecuteAsync(connection, transaction,
-                "DROP TABLE IF EXISTS temp.import_stage; " +
-                "CREATE TEMP TABLE import_stage (seq INTEGER PRIMARY KEY, row INTEGER NOT NULL, username TEXT NOT NULL, username_key TEXT NOT NULL, " +
-                "first_name TEXT NOT NULL, last_name TEXT, email TEXT, email_key TEXT, roles TEXT NOT NULL, grade TEXT, password_hash TEXT, " +
-                "school_ids TEXT NOT NULL, program_ids TEXT NOT NULL)",
-                cancellationToken);
+            await ExecuteAsync(connection, transaction, CreateStage, cancellationToken);
             int count;
             await using (var fill = Command(connection,
                 "INSERT INTO temp.import_stage (seq, row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids) " +
@@ -212,18 +196,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
                 Add(fill, "id", write.ImportId);
                 count = await fill.ExecuteNonQueryAsync(cancellationToken);
             }
-            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
-            if (conflicts.Count > 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new WriteResult(false, 0, conflicts);
-            }
-            await MoveStageAsync(connection, transaction, write, cancellationToken);
-            if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new WriteResult(false, 0, []);
-            }
+            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken) is { } failed) return failed;
             await FinishStagedAsync(connection, transaction, write.ImportId, cancellationToken);
             if (beforeCommit is not null) await beforeCommit(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -231,9 +204,34 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         }
         finally
         {
-            await ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
+            await DropStageAsync(connection);
         }
     }
+
+    /// <summary>
+    /// Under the write lock, with the stage filled: the conflict check, the move and the import's completion.
+    /// Null when all went in (the caller commits); otherwise the transaction is rolled back and this is the result.
+    /// </summary>
+    private async Task<WriteResult?> CheckAndMoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, int count, CancellationToken cancellationToken)
+    {
+        var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new WriteResult(false, 0, conflicts);
+        }
+        await MoveStageAsync(connection, transaction, write, cancellationToken);
+        if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new WriteResult(false, 0, []);
+        }
+        return null;
+    }
+
+    // The connection goes back to the pool with its temp schema; leave nothing behind.
+    private static Task DropStageAsync(SqliteConnection connection) =>
+        ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
 
     /// <summary>Moves the temp stage into users (ids from max(id) + 1), user_schools and user_programs; under the write lock.</summary>
     private async Task MoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, CancellationToken cancellationToken)
