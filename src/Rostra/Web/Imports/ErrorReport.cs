@@ -29,6 +29,68 @@ internal static class ErrorReport
 
     public static async Task WriteAsync(Stream upload, IReadOnlyList<ImportIssue> errors, Stream output, CancellationToken cancellationToken)
     {
+        var (byRow, fileLevel) = Split(errors);
+        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
+        CsvFormat format;
+        try
+        {
+            format = CsvFile.Detect(upload, cancellationToken);
+        }
+        catch (CsvFileException)
+        {
+            WriteReasonOnly(writer, errors);
+            return;
+        }
+
+        using var records = CsvFile.ReadRecords(upload, format, cancellationToken).GetEnumerator();
+        var header = records.MoveNext() ? records.Current.Fields : [];
+        var password = Array.FindIndex(header, cell => Templates.TryParseHeader(cell, out var column) && column == Column.Password);
+        var width = header.Length;
+        var cells = WriteHeader(writer, header, fileLevel);
+        while (byRow.Count > 0 && records.MoveNext())
+        {
+            var record = records.Current;
+            if (!byRow.Remove(record.Row, out var rowErrors))
+            {
+                continue;
+            }
+            Array.Clear(cells);
+            for (var i = 0; i < width && i < record.Fields.Length; i++)
+            {
+                cells[i] = i == password ? null : record.Fields[i];
+            }
+            WriteLine(writer, cells, record.Row.ToString(CultureInfo.InvariantCulture), rowErrors);
+        }
+    }
+
+    /// <summary>
+    /// The report built from what the database keeps (any node can answer): the file's header, the cells of the rows with
+    /// errors (Password already blanked), and the errors.
+    /// </summary>
+    public static async Task WriteAsync(
+        IReadOnlyList<string>? header, IAsyncEnumerable<ErrorRow> rows, IReadOnlyList<ImportIssue> errors, Stream output, CancellationToken cancellationToken)
+    {
+        var (byRow, fileLevel) = Split(errors);
+        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
+        if (header is null)
+        {
+            WriteReasonOnly(writer, errors);
+            return;
+        }
+        var width = header.Count;
+        var cells = WriteHeader(writer, header, fileLevel);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            if (!byRow.TryGetValue(row.Row, out var rowErrors)) continue;
+            Array.Clear(cells);
+            for (var i = 0; i < width && i < row.Cells.Count; i++) cells[i] = row.Cells[i];
+            WriteLine(writer, cells, row.Row.ToString(CultureInfo.InvariantCulture), rowErrors);
+        }
+    }
+
+    /// <summary>The errors of data rows by row, in order; the rest (row 1 or none) are about the file as a whole.</summary>
+    private static (Dictionary<int, List<ImportIssue>> ByRow, List<ImportIssue> FileLevel) Split(IReadOnlyList<ImportIssue> errors)
+    {
         var byRow = new Dictionary<int, List<ImportIssue>>();
         var fileLevel = new List<ImportIssue>();
         foreach (var error in errors)
@@ -46,90 +108,34 @@ internal static class ErrorReport
                 fileLevel.Add(error);
             }
         }
+        return (byRow, fileLevel);
+    }
 
-        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
-        CsvFormat format;
-        try
-        {
-            format = CsvFile.Detect(upload, cancellationToken);
-        }
-        catch (CsvFileException)
-        {
-            // Not text at all (a workbook): there are no columns to give back, only the reason.
-            CsvExport.WriteRecord(writer, [RowColumn, ErrorsColumn]);
-            CsvExport.WriteRecord(writer, ["", Join(errors)]);
-            return;
-        }
-
-        using var records = CsvFile.ReadRecords(upload, format, cancellationToken).GetEnumerator();
-        var header = records.MoveNext() ? records.Current.Fields : [];
-        var password = Array.FindIndex(header, cell => Templates.TryParseHeader(cell, out var column) && column == Column.Password);
-        var width = header.Length;
-        var cells = new string?[width + 2];
-
-        CsvExport.WriteRecord(writer, [.. header, RowColumn, ErrorsColumn]);
-        if (fileLevel.Count > 0)
-        {
-            // File and header problems (row 1 or none): one line that says what is wrong with the file as a whole.
-            Array.Clear(cells);
-            cells[width] = fileLevel.Any(e => e.Row == 1) ? "1" : "";
-            cells[width + 1] = Join(fileLevel);
-            CsvExport.WriteRecord(writer, cells);
-        }
-        while (byRow.Count > 0 && records.MoveNext())
-        {
-            var record = records.Current;
-            if (!byRow.Remove(record.Row, out var rowErrors))
-            {
-                continue;
-            }
-            Array.Clear(cells);
-            for (var i = 0; i < width && i < record.Fields.Length; i++)
-            {
-                cells[i] = i == password ? null : record.Fields[i];
-            }
-            cells[width] = record.Row.ToString(CultureInfo.InvariantCulture);
-            cells[width + 1] = Join(rowErrors);
-            CsvExport.WriteRecord(writer, cells);
-        }
+    /// <summary>Not text at all (a workbook): there are no columns to give back, only the reason.</summary>
+    private static void WriteReasonOnly(TextWriter writer, IReadOnlyList<ImportIssue> errors)
+    {
+        CsvExport.WriteRecord(writer, [RowColumn, ErrorsColumn]);
+        CsvExport.WriteRecord(writer, ["", Join(errors)]);
     }
 
     /// <summary>
-    /// The report built from what the database keeps (any node can answer): the file's header, the cells of the rows with
-    /// errors (Password already blanked), and the errors.
+    /// The header with <c>Row</c> and <c>Errors</c> added, then any file and header problems (row 1 or none) on one line
+    /// that says what is wrong with the file as a whole. Returns the cells of a line, for the rows that follow.
     /// </summary>
-    public static async Task WriteAsync(
-        IReadOnlyList<string>? header, IAsyncEnumerable<ErrorRow> rows, IReadOnlyList<ImportIssue> errors, Stream output, CancellationToken cancellationToken)
+    private static string?[] WriteHeader(TextWriter writer, IReadOnlyList<string> header, List<ImportIssue> fileLevel)
     {
-        var byRow = errors.Where(e => e.Row is > 1).GroupBy(e => e.Row!.Value).ToDictionary(g => g.Key, g => g.ToList());
-        var fileLevel = errors.Where(e => e.Row is not > 1).ToList();
-        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
-        if (header is null)
-        {
-            // Not text at all (a workbook): there are no columns to give back, only the reason.
-            CsvExport.WriteRecord(writer, [RowColumn, ErrorsColumn]);
-            CsvExport.WriteRecord(writer, ["", Join(errors)]);
-            return;
-        }
-        var width = header.Count;
-        var cells = new string?[width + 2];
+        var cells = new string?[header.Count + 2];
         CsvExport.WriteRecord(writer, [.. header, RowColumn, ErrorsColumn]);
-        if (fileLevel.Count > 0)
-        {
-            Array.Clear(cells);
-            cells[width] = fileLevel.Any(e => e.Row == 1) ? "1" : "";
-            cells[width + 1] = Join(fileLevel);
-            CsvExport.WriteRecord(writer, cells);
-        }
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            if (!byRow.TryGetValue(row.Row, out var rowErrors)) continue;
-            Array.Clear(cells);
-            for (var i = 0; i < width && i < row.Cells.Count; i++) cells[i] = row.Cells[i];
-            cells[width] = row.Row.ToString(CultureInfo.InvariantCulture);
-            cells[width + 1] = Join(rowErrors);
-            CsvExport.WriteRecord(writer, cells);
-        }
+        if (fileLevel.Count > 0) WriteLine(writer, cells, fileLevel.Any(e => e.Row == 1) ? "1" : "", fileLevel);
+        return cells;
+    }
+
+    /// <summary>Writes a line whose file cells are set: <paramref name="row"/>, then every message of the row in one cell.</summary>
+    private static void WriteLine(TextWriter writer, string?[] cells, string row, List<ImportIssue> errors)
+    {
+        cells[^2] = row;
+        cells[^1] = Join(errors);
+        CsvExport.WriteRecord(writer, cells);
     }
 
     /// <summary>All messages of a row in one cell, each led by its column.</summary>
