@@ -35,12 +35,7 @@ public sealed partial class PostgresStoreTests
         await SeedDistrictAsync();
         var import = await CreateImportAsync();
         await using var other = new NpgsqlConnection(ConnectionString);
-        await other.OpenAsync();
-        await using var otherTransaction = await other.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO users (district_id, username, username_key, first_name, roles, created_at) VALUES ('lincoln-usd', 'Clash', 'clash', 'C', 'student', now())",
-            other, otherTransaction))
-            await insert.ExecuteNonQueryAsync();
+        await using var otherTransaction = await InsertUncommittedClashAsync(other);
 
         var write = WriteAsync(import, [Student("first", 2), Student("CLASH", 3), Student("last", 4)]);
         await WaitUntilABackendWaitsOnALockAsync();
@@ -60,12 +55,7 @@ public sealed partial class PostgresStoreTests
         await SeedDistrictAsync();
         var import = await CreateImportAsync();
         await using var other = new NpgsqlConnection(ConnectionString);
-        await other.OpenAsync();
-        await using var otherTransaction = await other.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO users (district_id, username, username_key, first_name, roles, created_at) VALUES ('lincoln-usd', 'Clash', 'clash', 'C', 'student', now())",
-            other, otherTransaction))
-            await insert.ExecuteNonQueryAsync();
+        await using var otherTransaction = await InsertUncommittedClashAsync(other);
 
         var write = WriteAsync(import, [Student("first", 2), Student("CLASH", 3)]);
         await WaitUntilABackendWaitsOnALockAsync();
@@ -74,6 +64,18 @@ public sealed partial class PostgresStoreTests
 
         Assert.True(result.Succeeded);
         Assert.Equal(2, await CountUsersAsync());
+    }
+
+    /// <summary>Opens <paramref name="other"/> and inserts the user <c>Clash</c> there in a transaction it leaves open.</summary>
+    private static async Task<NpgsqlTransaction> InsertUncommittedClashAsync(NpgsqlConnection other)
+    {
+        await other.OpenAsync();
+        var transaction = await other.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO users (district_id, username, username_key, first_name, roles, created_at) VALUES ('lincoln-usd', 'Clash', 'clash', 'C', 'student', now())",
+            other, transaction);
+        await insert.ExecuteNonQueryAsync();
+        return transaction;
     }
 
     private async Task WaitUntilABackendWaitsOnALockAsync()
