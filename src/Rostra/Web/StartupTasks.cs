@@ -44,7 +44,7 @@ internal sealed class StartupTasks(
         {
             await store.TryTransitionAsync(id, [ImportStatus.Validating], ImportStatus.Failed, ImportJobRunner.StaleValidationMessage, cancellationToken);
         }
-        await uploads.RemoveLeftoversAsync(store, cancellationToken);
+        uploads.RemoveLeftovers();
         if (seedOutput is not null)
         {
             await DemoSeed.EnsureAsync(store, hasher, seedOutput, cancellationToken);

@@ -16,53 +16,6 @@ internal static class ErrorReport
     public const string RowColumn = "Row";
     public const string ErrorsColumn = "Errors";
 
-    /// <summary>Writes the report of <paramref name="upload"/> to <paramref name="path"/>, replacing it whole.</summary>
-    public static async Task WriteFileAsync(Stream upload, IReadOnlyList<ImportIssue> errors, string path, CancellationToken cancellationToken)
-    {
-        var partial = path + ".part";
-        await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
-        {
-            await WriteAsync(upload, errors, output, cancellationToken);
-        }
-        File.Move(partial, path, overwrite: true);
-    }
-
-    public static async Task WriteAsync(Stream upload, IReadOnlyList<ImportIssue> errors, Stream output, CancellationToken cancellationToken)
-    {
-        var (byRow, fileLevel) = Split(errors);
-        await using var writer = new StreamWriter(output, CsvExport.Utf8WithBom, 64 * 1024, leaveOpen: true);
-        CsvFormat format;
-        try
-        {
-            format = CsvFile.Detect(upload, cancellationToken);
-        }
-        catch (CsvFileException)
-        {
-            WriteReasonOnly(writer, errors);
-            return;
-        }
-
-        using var records = CsvFile.ReadRecords(upload, format, cancellationToken).GetEnumerator();
-        var header = records.MoveNext() ? records.Current.Fields : [];
-        var password = Array.FindIndex(header, cell => Templates.TryParseHeader(cell, out var column) && column == Column.Password);
-        var width = header.Length;
-        var cells = WriteHeader(writer, header, fileLevel);
-        while (byRow.Count > 0 && records.MoveNext())
-        {
-            var record = records.Current;
-            if (!byRow.Remove(record.Row, out var rowErrors))
-            {
-                continue;
-            }
-            Array.Clear(cells);
-            for (var i = 0; i < width && i < record.Fields.Length; i++)
-            {
-                cells[i] = i == password ? null : record.Fields[i];
-            }
-            WriteLine(writer, cells, record.Row.ToString(CultureInfo.InvariantCulture), rowErrors);
-        }
-    }
-
     /// <summary>
     /// The report built from what the database keeps (any node can answer): the file's header, the cells of the rows with
     /// errors (Password already blanked), and the errors.

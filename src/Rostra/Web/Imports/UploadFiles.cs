@@ -1,5 +1,3 @@
-using Rostra.Core.Import;
-using Rostra.Storage;
 
 namespace Rostra.Web.Imports;
 
@@ -16,8 +14,6 @@ internal sealed class UploadFiles(WebRuntime runtime, ILogger<UploadFiles> logge
 
     /// <summary>Where an upload is written until it is complete.</summary>
     public string Partial(Guid id) => Path.Combine(Directory, $"{id:D}.csv.part");
-
-    public string Report(Guid id) => Path.Combine(Directory, $"{id:D}.errors.csv");
 
     public void EnsureDirectory() => System.IO.Directory.CreateDirectory(Directory);
 
@@ -66,35 +62,18 @@ internal sealed class UploadFiles(WebRuntime runtime, ILogger<UploadFiles> logge
     }
 
     /// <summary>
-    /// At startup: deletes uploads whose import has ended (or is unknown) and half-written uploads, so no file
-    /// with passwords outlives its import. Uploads of <c>valid</c> imports stay: they can still be confirmed.
+    /// At startup, after the uploads this node was validating have been failed: deletes every file left here, so no
+    /// file with passwords outlives its import (valid rows are staged in the database, not kept here).
     /// </summary>
-    public async Task RemoveLeftoversAsync(IRostraStore store, CancellationToken cancellationToken)
+    public void RemoveLeftovers()
     {
         if (!System.IO.Directory.Exists(Directory))
         {
             return;
         }
-        var keep = new HashSet<Guid>();
-        foreach (var district in await store.ListDistrictsAsync(cancellationToken))
-        {
-            foreach (var import in await store.ListImportsAsync(district.Id, int.MaxValue, cancellationToken))
-            {
-                if (import.Status == ImportStatus.Valid)
-                {
-                    keep.Add(import.Id);
-                }
-            }
-        }
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory))
         {
-            var name = Path.GetFileName(path);
-            if (name.EndsWith(".csv.part", StringComparison.Ordinal)
-                || (name.EndsWith(".csv", StringComparison.Ordinal) && !name.EndsWith(".errors.csv", StringComparison.Ordinal)
-                    && !(Guid.TryParse(name[..^4], out var id) && keep.Contains(id))))
-            {
-                Delete(path);
-            }
+            Delete(path);
         }
     }
 }
