@@ -1,4 +1,3 @@
-
 namespace Rostra.Web.Imports;
 
 /// <summary>
