@@ -38,7 +38,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;";
             // journal_mode is kept in the file; setting it once per process is enough.
             if (Interlocked.Exchange(ref walChecked, 1) == 0) pragma.CommandText += " PRAGMA journal_mode = WAL;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
