@@ -141,8 +141,11 @@ public static class FileValidator
         if (batch.Count == 0) return;
         var usernames = batch.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
         var emails = batch.Where(p => p.EmailKey is not null).Select(p => p.EmailKey!).ToList();
-        var takenUsernames = usernames.Count > 0 ? await users.FindTakenUsernamesAsync(usernames, cancellationToken) : null;
-        var takenEmails = emails.Count > 0 ? await users.FindTakenEmailsAsync(emails, cancellationToken) : null;
+        // Both look-ups at once: the database answers one while it works on the other.
+        var usernamesTask = usernames.Count > 0 ? users.FindTakenUsernamesAsync(usernames, cancellationToken) : null;
+        var emailsTask = emails.Count > 0 ? users.FindTakenEmailsAsync(emails, cancellationToken) : null;
+        var takenUsernames = usernamesTask is null ? null : await usernamesTask;
+        var takenEmails = emailsTask is null ? null : await emailsTask;
         foreach (var pending in batch)
         {
             var rowErrors = pending.Errors;
