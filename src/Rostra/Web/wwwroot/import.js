@@ -478,8 +478,9 @@
   async function showReadNames(li, file) {
     let names;
     try {
-      const bytes = new Uint8Array(await readAsArrayBuffer(file.slice(0, 256 * 1024)));
-      names = accentedNames(new TextDecoder('windows-1252').decode(bytes), 5);
+      const slice = 256 * 1024;
+      const bytes = new Uint8Array(await readAsArrayBuffer(file.slice(0, slice)));
+      names = accentedNames(new TextDecoder('windows-1252').decode(bytes), 5, file.size <= slice);
     } catch {
       return;
     }
@@ -498,7 +499,7 @@
   }
 
   /** Up to max "First Last" names holding a letter beyond plain ASCII, with their spreadsheet row. */
-  function accentedNames(text, max) {
+  function accentedNames(text, max, whole) {
     const records = parseRecords(text.replace(/^\uFEFF/, ''), 5000);
     if (records.length < 2) return [];
     const header = records[0].map(normalise);
@@ -506,8 +507,9 @@
     const last = header.indexOf('last name');
     if (first < 0) return [];
     const found = [];
-    // The last record may be cut off by the slice: leave it out.
-    for (let i = 1; i < records.length - 1 && found.length < max; i++) {
+    // The last record of a slice may be cut off: leave it out.
+    const end = whole ? records.length : records.length - 1;
+    for (let i = 1; i < end && found.length < max; i++) {
       const name = `${(records[i][first] || '').trim()} ${last < 0 ? '' : (records[i][last] || '').trim()}`.trim();
       if (/[^\x00-\x7f]/.test(name)) found.push({ row: i + 1, name });
     }
