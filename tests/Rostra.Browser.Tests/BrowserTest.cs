@@ -12,12 +12,16 @@ public abstract class BrowserTest(BrowserFixture fixture)
     protected BrowserFixture Fixture { get; } = fixture;
 
     /// <summary>Runs a test body in a new page; keeps a screenshot of the page if the body throws.</summary>
-    protected async Task WithPageAsync(Func<IPage, Task> body, [CallerMemberName] string name = "")
+    protected Task WithPageAsync(Func<IPage, Task> body, [CallerMemberName] string name = "") =>
+        WithPageAsync(new ViewportSize { Width = 1280, Height = 900 }, body, name);
+
+    /// <summary>The same, in a window of the given size (a phone is 390×844).</summary>
+    protected async Task WithPageAsync(ViewportSize viewport, Func<IPage, Task> body, [CallerMemberName] string name = "")
     {
         await using var context = await Fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Fixture.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = viewport,
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(15_000);

@@ -38,34 +38,35 @@ internal static class FileCommands
             var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
             var userType = parse.GetValue(type);
             var json = parse.GetValue(format) == "json";
-            var programId = import && !d.IsRosterSynced ? await ResolveProgramAsync(cli, d, parse.GetValue(program), ct) : null;
-            var run = new FileRun(io, cli, d, userType, info, json);
-            return import ? await run.ImportAsync(programId, ct) : await run.ValidateAsync(ct);
+            var target = import && !d.IsRosterSynced ? await ResolveProgramAsync(cli, d, parse.GetValue(program), ct) : null;
+            var run = new FileRun(io, cli, d, userType, info, json, import, target?.Name);
+            return import ? await run.ImportAsync(target?.Id, ct) : await run.ValidateAsync(ct);
         }));
         return command;
     }
 
-    private static async Task<string> ResolveProgramAsync(CliContext cli, District district, string? program, CancellationToken ct)
+    private static async Task<DistrictProgram> ResolveProgramAsync(CliContext cli, District district, string? program, CancellationToken ct)
     {
         var programs = await cli.Store.ListProgramsAsync(district.Id, ct);
         if (program is not null)
         {
-            return programs.FirstOrDefault(p => p.Id == program)?.Id
+            return programs.FirstOrDefault(p => p.Id == program)
                 ?? throw new UsageException($"District {district.Id} has no program '{program}'. Its programs: {Names(programs)}.");
         }
         return programs.Count switch
         {
-            1 => programs[0].Id,
+            1 => programs[0],
             0 => throw new UsageException($"District {district.Id} has no program yet. Add one with: rostra program add ID --district {district.Id} --name \"…\""),
             _ => throw new UsageException($"District {district.Id} has several programs; choose one with --program ({Names(programs)})."),
         };
     }
 
     private static string Names(IReadOnlyList<DistrictProgram> programs) =>
-        programs.Count == 0 ? "none" : string.Join(", ", programs.Select(p => p.Id));
+        programs.Count == 0 ? "none" : string.Join(", ", programs.Select(p => $"{p.Id} ({p.Name})"));
 
     /// <summary>One validate or import of one file, and how it is reported.</summary>
-    private sealed class FileRun(CliIo io, CliContext cli, District district, UserType type, FileInfo file, bool json)
+    private sealed class FileRun(
+        CliIo io, CliContext cli, District district, UserType type, FileInfo file, bool json, bool import, string? programName)
     {
         public async Task<int> ValidateAsync(CancellationToken ct)
         {
@@ -175,15 +176,8 @@ internal static class FileCommands
                 return;
             }
 
-            var rows = Plural(result.Rows, "row");
-            var summary = status switch
-            {
-                "imported" => $"{file.Name}: {imported.ToString("N0", CultureInfo.InvariantCulture)} {type.DisplayName().ToLowerInvariant()} users were successfully imported into {district.Id}.",
-                "valid" => $"{file.Name}: {rows}, no errors. It is ready to import.",
-                _ => $"{file.Name}: {rows}, {Plural(errors.Count, "error")}. Nothing was imported; fix the file and try again.",
-            };
-            await cli.Out.WriteLineAsync(summary);
-            foreach (var warning in result.Warnings) await cli.Out.WriteLineAsync($"Warning: {warning.Message}");
+            await cli.Out.WriteLineAsync(Summary(status, result, imported, errors));
+            foreach (var warning in result.Warnings) await cli.Out.WriteLineAsync(WarningLine(warning));
             foreach (var group in errors.GroupBy(e => e.Row))
             {
                 await cli.Error.WriteLineAsync(group.Key is null ? "File:" : group.Key == 1 ? "Row 1 (header):" : $"Row {group.Key}:");
@@ -192,9 +186,54 @@ internal static class FileCommands
                     var where = e.Column is null ? "" : e.Column + ": ";
                     var value = e.Value is null ? "" : $" (value: \"{e.Value}\")";
                     await cli.Error.WriteLineAsync($"  {where}{e.Message}{value} [{e.Code}]");
+                    if (e.Code == IssueCodes.HeaderWrongTemplate)
+                        await cli.Error.WriteLineAsync("  On the command line the user type is --type student, --type teacher or --type school-admin.");
                 }
             }
         }
+
+        /// <summary>The first line: what happened to the file, and what to do next.</summary>
+        private string Summary(string status, ValidationResult result, int imported, IReadOnlyList<ImportIssue> errors)
+        {
+            if (status == "imported")
+            {
+                var kind = type switch
+                {
+                    UserType.Student => imported == 1 ? "student was" : "students were",
+                    UserType.Teacher => imported == 1 ? "teacher was" : "teachers were",
+                    _ => imported == 1 ? "school admin was" : "school admins were",
+                };
+                var into = programName is null ? district.Name : $"{programName} ({district.Name})";
+                return $"{file.Name}: {imported.ToString("N0", CultureInfo.InvariantCulture)} {kind} successfully imported into {into}.";
+            }
+            if (status == "valid")
+            {
+                return $"{file.Name}: {Plural(result.Rows, "row")}, no errors. It is ready to import: rostra import {Quote(file.Name)} --district {district.Id} --type {type.Slug()}";
+            }
+            if (errors.Any(e => e.Code == IssueCodes.DistrictRosterSynced))
+            {
+                return $"{file.Name}: nothing was imported; this district does not take users from files.";
+            }
+            // Header and file errors stop the reading of rows: "0 rows" would only puzzle.
+            var counted = result.Rows > 0 || errors.Any(e => e.Row > 1) ? $"{Plural(result.Rows, "row")}, " : "";
+            var next = import
+                ? "Nothing was imported. Fix the file and run the import again."
+                : "Fix the file and validate it again.";
+            return $"{file.Name}: {counted}{Plural(errors.Count, "error")}. {next}";
+        }
+
+        /// <summary>Warnings in the words of the command line (the shared encoding message speaks of the web page).</summary>
+        private static string WarningLine(ImportIssue warning)
+        {
+            var where = warning.Row is null ? "" : $"row {warning.Row}: ";
+            var message = warning.Code == IssueCodes.FileEncodingFallback
+                ? "The file is not UTF-8, so it was read as Windows (Western European) text, the way Excel saves \"CSV (Comma delimited)\". "
+                  + "If accented names (é, ñ, ü) look wrong in 'rostra users list', save the file as \"CSV UTF-8\" instead."
+                : warning.Message;
+            return $"Warning: {where}{message} [{warning.Code}]";
+        }
+
+        private static string Quote(string name) => name.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '&' or ';') ? $"\"{name}\"" : name;
 
         private static string Plural(int n, string noun) =>
             $"{n.ToString("N0", CultureInfo.InvariantCulture)} {noun}{(n == 1 ? "" : "s")}";

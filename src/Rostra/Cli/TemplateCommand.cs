@@ -22,12 +22,14 @@ internal static class TemplateCommand
 
     internal static Argument<UserType> UserTypeArgument() => new("TYPE")
     {
+        HelpName = "student|teacher|school-admin",
         Description = "student, teacher or school-admin.",
         CustomParser = r => ParseType(r.Tokens.Count == 1 ? r.Tokens[0].Value : null, m => r.AddError(m)),
     };
 
     internal static Option<UserType> UserTypeOption() => new("--type")
     {
+        HelpName = "student|teacher|school-admin",
         Description = "The user type of the file: student, teacher or school-admin.",
         Required = true,
         CustomParser = r => ParseType(r.Tokens.Count == 1 ? r.Tokens[0].Value : null, m => r.AddError(m)),

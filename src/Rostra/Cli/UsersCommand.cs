@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Rostra.Core;
 using Rostra.Core.Csv;
@@ -62,6 +63,7 @@ internal static class UsersCommand
 
 internal static class CliJson
 {
-    public static JsonSerializerOptions Compact { get; } = new(JsonSerializerDefaults.Web);
-    public static JsonSerializerOptions Indented { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Names print as people write them (Zoë, O'Brien), not as \u00EB escapes: this JSON goes to a terminal or a file, never into HTML.
+    public static JsonSerializerOptions Compact { get; } = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static JsonSerializerOptions Indented { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

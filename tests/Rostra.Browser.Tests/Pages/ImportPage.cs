@@ -23,6 +23,10 @@ internal sealed class ImportPage(IPage page)
     public ILocator ErrorList => page.Locator(Selectors.ErrorList);
     public ILocator ErrorReport => page.Locator(Selectors.ErrorReport);
     public ILocator ConfirmButton => page.Locator(Selectors.ConfirmButton);
+    public ILocator ErrorsSummary => page.Locator(Selectors.ErrorsSummary);
+    public ILocator ErrorPager => page.Locator(Selectors.ErrorPager);
+    public ILocator ErrorsNext => page.Locator(Selectors.ErrorsNext);
+    public ILocator Warnings => page.Locator(Selectors.Warnings);
     public ILocator SuccessDialog => page.Locator(Selectors.SuccessDialog);
     public ILocator SuccessTitle => page.Locator(Selectors.SuccessTitle);
 
@@ -39,6 +43,13 @@ internal sealed class ImportPage(IPage page)
     {
         var chooser = await page.RunAndWaitForFileChooserAsync(() => UploadButton.ClickAsync());
         await chooser.SetFilesAsync(File(fileName, content));
+    }
+
+    /// <summary>UPLOAD, then pick a file of exactly these bytes (e.g. Windows-1252, as Excel's plain CSV writes).</summary>
+    public async Task UploadAsync(string fileName, byte[] bytes)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => UploadButton.ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = fileName, MimeType = "text/csv", Buffer = bytes });
     }
 
     /// <summary>Drops a file on the drop zone, as dragging it from the desktop does.</summary>

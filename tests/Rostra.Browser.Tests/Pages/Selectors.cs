@@ -36,6 +36,11 @@ internal static class Selectors
     public const string ErrorList = "#error-list";
     public const string ErrorRows = "#errors tbody tr";
     public const string ErrorReport = "#error-report";
+    public const string ErrorsSummary = "#errors-summary";
+    public const string ErrorPager = "#error-pager";
+    public const string ErrorsNext = "#errors-next";
+    public const string Warnings = "#warnings";
+    public const string HelpSummary = "details.help > summary";
     public const string ConfirmButton = "#confirm-button";
     public const string SuccessDialog = "#success-dialog";
     public const string SuccessTitle = "#success-title";
@@ -51,4 +56,7 @@ internal static class Selectors
     // Schools
     public const string SchoolRows = "#schools tbody tr";
     public const string SchoolDetails = "#school-details";
+
+    // Import History
+    public const string OpenToConfirm = "#history a:text('Open to confirm')";
 }

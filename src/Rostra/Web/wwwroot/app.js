@@ -9,6 +9,13 @@
     if (!Number.isNaN(date.getTime())) time.textContent = format.format(date);
   }
 
+  // On a narrow screen the ADMIN tabs scroll sideways: start with the current one in view.
+  const current = document.querySelector('.tabs .tab[aria-current="page"]');
+  if (current) {
+    const tabs = current.parentElement;
+    if (tabs.scrollWidth > tabs.clientWidth) tabs.scrollLeft = current.offsetLeft - tabs.offsetLeft - 16;
+  }
+
   // The ADMIN menu closes on Escape and when focus or a click goes elsewhere.
   for (const menu of document.querySelectorAll('details[data-menu]')) {
     menu.addEventListener('keydown', (event) => {

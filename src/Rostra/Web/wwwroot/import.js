@@ -27,6 +27,8 @@
   // The upload or import being followed: { id, xhr, uploaded, cancelling }.
   let work = null;
   let errorsShown = { id: null, offset: 0, total: 0 };
+  // The file behind the import last uploaded from this page: { id, file }. Lets the page show how names were read.
+  let lastUpload = { id: null, file: null };
 
   // ---- Step 2: the user type enables step 3 ----
 
@@ -223,6 +225,7 @@
       if (work !== current) return;
       if (xhr.status === 202 && xhr.response && xhr.response.id) {
         work.id = xhr.response.id;
+        lastUpload = { id: work.id, file };
         remember(work.id);
         if (work.cancelling) {
           await cancelOnServer();
@@ -331,7 +334,8 @@
       uploadButton.focus();
     });
     $('results-actions').append(confirm, other);
-    showWarnings(item.warnings);
+    showWarnings(item.warnings, item.id);
+    reveal();
     confirm.focus();
   }
 
@@ -370,6 +374,7 @@
       typeSelect.focus();
     });
     $('results-actions').append(link, again);
+    reveal();
   }
 
   function openSuccess(item) {
@@ -397,9 +402,10 @@
       else typeSelect.focus();
     });
     $('results-actions').append(report, again);
-    showWarnings(item.warnings);
+    showWarnings(item.warnings, item.id);
     errorsShown = { id: item.id, offset: 0, total: item.errorCount };
     const first = await loadErrors(0);
+    reveal();
     const wrongTemplate = first.find((error) => error.code === 'header.wrong_template');
     if (wrongTemplate) {
       const chosen = (templates[item.userType] || { name: item.userType }).name;
@@ -418,34 +424,139 @@
     $('error-list').hidden = page.errors.length === 0;
     const pager = $('error-pager');
     pager.hidden = page.total <= PAGE_SIZE;
-    $('errors-range').textContent = `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.errors.length)} of ${numbers.format(page.total)}`;
+    const range = `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.errors.length)} of ${numbers.format(page.total)}`;
+    $('errors-range').textContent = range;
+    $('errors-summary').textContent = page.total <= PAGE_SIZE
+      ? `${plural(page.total, 'error')}, by row of your spreadsheet:`
+      : `${range}, ${numbers.format(PAGE_SIZE)} per page. The error report has all of them, next to your rows, to fix in Excel.`;
     $('errors-prev').disabled = offset === 0;
     $('errors-next').disabled = offset + PAGE_SIZE >= page.total;
     return page.errors;
   }
 
-  $('errors-prev').addEventListener('click', () => loadErrors(Math.max(0, errorsShown.offset - PAGE_SIZE)));
-  $('errors-next').addEventListener('click', () => loadErrors(errorsShown.offset + PAGE_SIZE));
+  /** Another page of errors: start reading it from its top, not from the pager at the bottom. */
+  async function turnErrorPage(offset) {
+    await loadErrors(offset);
+    const summary = $('errors-summary');
+    summary.scrollIntoView({ block: 'start' });
+    summary.focus({ preventScroll: true });
+  }
+
+  $('errors-prev').addEventListener('click', () => turnErrorPage(Math.max(0, errorsShown.offset - PAGE_SIZE)));
+  $('errors-next').addEventListener('click', () => turnErrorPage(errorsShown.offset + PAGE_SIZE));
 
   function errorRow(error) {
     const tr = document.createElement('tr');
+    const value = cell(error.value ?? '', 'code value', 'Value');
+    if (error.value == null && error.column === 'Password') {
+      // Passwords are never shown back; say so, so a blank cell is not read as "the password is empty".
+      value.replaceChildren(Object.assign(document.createElement('span'), { className: 'value-hidden', textContent: 'not shown' }));
+    }
     tr.append(
-      cell(error.row === null ? 'File' : String(error.row), 'num'),
-      cell(error.column ?? '—'),
-      cell(error.value ?? '', 'code value'),
+      cell(error.row === null ? 'Whole file' : String(error.row), 'num', 'Row'),
+      cell(error.column ?? '—', 'nowrap', 'Column'),
+      value,
       cell(error.message),
     );
     return tr;
   }
 
-  function showWarnings(warnings) {
+  function showWarnings(warnings, id) {
     const list = $('warning-list');
     list.replaceChildren(...(warnings || []).map((warning) => {
       const li = document.createElement('li');
       li.textContent = warning.row === null ? warning.message : `Row ${warning.row}: ${warning.message}`;
+      if (warning.code === 'file.encoding_fallback' && lastUpload.id === id && lastUpload.file) showReadNames(li, lastUpload.file);
       return li;
     }));
     $('warnings').hidden = list.children.length === 0;
+  }
+
+  // ---- How names with accents were read (the encoding warning asks the reader to check them) ----
+
+  /** Adds, under the warning, the first names with accents as the server read them (Windows-1252). */
+  async function showReadNames(li, file) {
+    let names;
+    try {
+      const slice = 256 * 1024;
+      const bytes = new Uint8Array(await readAsArrayBuffer(file.slice(0, slice)));
+      names = accentedNames(new TextDecoder('windows-1252').decode(bytes), 5, file.size <= slice);
+    } catch {
+      return;
+    }
+    if (names.length === 0) return;
+    const intro = document.createElement('p');
+    intro.className = 'read-names-intro';
+    intro.textContent = 'Names with accents, as Rostra read them:';
+    const list = document.createElement('ul');
+    list.className = 'read-names';
+    list.append(...names.map(({ row, name }) => {
+      const item = document.createElement('li');
+      item.textContent = `Row ${row}: ${name}`;
+      return item;
+    }));
+    li.append(intro, list);
+  }
+
+  /** Up to max "First Last" names holding a letter beyond plain ASCII, with their spreadsheet row. */
+  function accentedNames(text, max, whole) {
+    const records = parseRecords(text.replace(/^\uFEFF/, ''), 5000);
+    if (records.length < 2) return [];
+    const header = records[0].map(normalise);
+    const first = header.indexOf('first name');
+    const last = header.indexOf('last name');
+    if (first < 0) return [];
+    const found = [];
+    // The last record of a slice may be cut off: leave it out.
+    const end = whole ? records.length : records.length - 1;
+    for (let i = 1; i < end && found.length < max; i++) {
+      const name = `${(records[i][first] || '').trim()} ${last < 0 ? '' : (records[i][last] || '').trim()}`.trim();
+      if (/[^\x00-\x7f]/.test(name)) found.push({ row: i + 1, name });
+    }
+    return found;
+  }
+
+  /** CSV records (RFC 4180 quoting), with the delimiter the header line uses. */
+  function parseRecords(text, maxRecords) {
+    const headerLine = headerCells(text);
+    if (headerLine === null) return [];
+    const firstLine = text.split(/\r\n|\n|\r/, 1)[0];
+    const delimiter = [';', '\t'].find((d) => firstLine.split(d).length > firstLine.split(',').length) || ',';
+    const records = [];
+    let record = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < text.length && records.length < maxRecords; i++) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else if (ch === '"') {
+          quoted = false;
+        } else {
+          field += ch;
+        }
+      } else if (ch === '"') {
+        quoted = true;
+      } else if (ch === delimiter) {
+        record.push(field);
+        field = '';
+      } else if (ch === '\r' || ch === '\n') {
+        if (ch === '\r' && text[i + 1] === '\n') i++;
+        record.push(field);
+        records.push(record);
+        record = [];
+        field = '';
+      } else {
+        field += ch;
+      }
+    }
+    if (field !== '' || record.length > 0) {
+      record.push(field);
+      records.push(record);
+    }
+    return records;
   }
 
   // ---- CANCEL ----
@@ -511,8 +622,13 @@
     $('error-list').hidden = true;
     $('warnings').hidden = true;
     announce(`${title}. ${text}`);
-    results.scrollIntoView({ block: 'start', behavior: 'smooth' });
-    results.focus({ preventScroll: true });
+    reveal();
+  }
+
+  /** Brings the results to the top of the window, once their content is in (a smooth scroll stops short of a list still loading). */
+  function reveal() {
+    results.scrollIntoView({ block: 'start' });
+    if (!results.contains(document.activeElement)) results.focus({ preventScroll: true });
   }
 
   function showNote(title, text) {
@@ -599,10 +715,11 @@
     return element;
   }
 
-  function cell(text, className) {
+  function cell(text, className, label) {
     const td = document.createElement('td');
     td.textContent = text;
     if (className) td.className = className;
+    if (label) td.dataset.label = label;
     return td;
   }
 
