@@ -44,13 +44,13 @@ public static class Issues
 
     public static ImportIssue FileEncodingFallback() => new(null, null, IssueCodes.FileEncodingFallback,
         "The file is not in UTF-8, so it was read as Windows (Western European) text, the way Excel saves \"CSV (Comma delimited)\". " +
-        "Check that names with accents look right below; if they do not, save the file as \"CSV UTF-8\" and upload it again.");
+        "Check that names with accents (such as José or Zoë) came out right; if they did not, save the file as \"CSV UTF-8\" in Excel and use that file.");
 
     // Header (row 1).
 
     public static ImportIssue HeaderWrongTemplate(UserType chosen, UserType detected) => new(1, null, IssueCodes.HeaderWrongTemplate,
         $"This file is a {detected.DisplayName()} template, but you chose {chosen.DisplayName()}. " +
-        $"Choose User Type \"{detected.DisplayName()}\" to import these users, or fill in the {chosen.DisplayName()} template.");
+        $"Import it as {detected.DisplayName()} users, or fill in the {chosen.DisplayName()} template.");
 
     public static ImportIssue HeaderMissingColumn(UserType type, Column column) => new(1, column.HeaderName(), IssueCodes.HeaderMissingColumn,
         $"The column \"{column.HeaderName()}\" is missing. Add it to the header row (row 1) exactly as in the {type.DisplayName()} template.");

@@ -53,6 +53,9 @@ public static class DemoSeed
                 console.WriteLine($"  {user.Username,-16} {line}");
             }
         }
+        console.WriteLine("On the command line these districts are "
+            + string.Join(", ", districts.Select(d => $"{d.District.Id} (programs: {string.Join(", ", d.Programs.Select(p => p.Id))})"))
+            + ", e.g. rostra validate FILE --district " + districts[0].District.Id + " --type student.");
     }
 
     private static async Task Ignore(Task add)
