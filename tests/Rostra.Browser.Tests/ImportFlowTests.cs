@@ -145,7 +145,8 @@ public sealed class ImportFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         var district = await Fixture.CreateDistrictAsync();
         await page.GotoAsync("/login");
 
-        // The username field has the focus.
+        // The username field has the focus (autofocus lands just after load: wait for it, or the first key is lost).
+        await Expect(page.Locator(Selectors.Username)).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(district.Admin);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(BrowserFixture.Password);
