@@ -71,7 +71,7 @@ internal static class FileCommands
         public async Task<int> ValidateAsync(CancellationToken ct)
         {
             await using var stream = OpenFile();
-            var result = await ValidateWithProgressAsync(stream, ct);
+            var result = await ValidateWithProgressAsync(stream, await ContextAsync(ct), ct);
             await ReportAsync(result.IsValid ? "valid" : "invalid", result, 0, result.Errors);
             return result.IsValid ? ExitCodes.Ok : ExitCodes.FileHasErrors;
         }
@@ -92,7 +92,8 @@ internal static class FileCommands
             await cli.Store.CreateImportAsync(record, ct);
             try
             {
-                var result = await ValidateWithProgressAsync(stream, ct);
+                var context = await ContextAsync(ct);
+                var result = await ValidateWithProgressAsync(stream, context, ct);
                 await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid,
                     result.Rows, result.Errors, result.Warnings, ct);
                 if (!result.IsValid)
@@ -104,7 +105,6 @@ internal static class FileCommands
                     throw new InvalidOperationException("The import is no longer waiting to be confirmed.");
 
                 var importer = new UserImporter(cli.Store, new PasswordHasher(RostraSettings.HashOptions()));
-                var context = await ValidationContexts.CreateAsync(cli.Store, district, type, RostraSettings.Limits(), ct);
                 var write = new ImportWrite(record.Id, district.Id, programId);
                 var outcome = await WithProgressAsync("Importing", result.Rows,
                     progress => importer.ImportAsync(write, stream, context, progress, ct));
@@ -143,9 +143,12 @@ internal static class FileCommands
             return Convert.ToHexStringLower(hash);
         }
 
-        private async Task<ValidationResult> ValidateWithProgressAsync(Stream stream, CancellationToken ct)
+        /// <summary>The district's schools and the limits, read once for both the validation and the import.</summary>
+        private Task<ValidationContext> ContextAsync(CancellationToken ct) =>
+            ValidationContexts.CreateAsync(cli.Store, district, type, RostraSettings.Limits(), ct);
+
+        private async Task<ValidationResult> ValidateWithProgressAsync(Stream stream, ValidationContext context, CancellationToken ct)
         {
-            var context = await ValidationContexts.CreateAsync(cli.Store, district, type, RostraSettings.Limits(), ct);
             return await WithProgressAsync("Validating", 100, progress =>
                 FileValidator.ValidateAsync(stream, context,
                     progress is null ? null : new Progress<ValidationProgress>(p => progress.Report((int)(100 * p.BytesRead / Math.Max(1, p.TotalBytes)))), ct));
