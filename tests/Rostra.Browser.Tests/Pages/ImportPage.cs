@@ -71,6 +71,8 @@ internal sealed class ImportPage(IPage page)
     /// <summary>The validation list as (row, column, value, message).</summary>
     public async Task<IReadOnlyList<(string Row, string Column, string Value, string Message)>> ErrorsAsync()
     {
+        // The title shows as soon as validation ends; the page of errors arrives a moment later.
+        await Assertions.Expect(ErrorRows.First).ToBeVisibleAsync();
         var rows = new List<(string, string, string, string)>();
         foreach (var row in await ErrorRows.AllAsync())
         {
