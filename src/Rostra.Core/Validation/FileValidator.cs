@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 
 namespace Rostra.Core.Validation;
 

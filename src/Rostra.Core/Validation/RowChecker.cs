@@ -1,5 +1,6 @@
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 
 namespace Rostra.Core.Validation;
 
