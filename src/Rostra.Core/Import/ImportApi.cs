@@ -30,6 +30,3 @@ public sealed record ValidationResult(int Rows, IReadOnlyList<ImportIssue> Error
 {
     public bool IsValid => Errors.Count == 0;
 }
-
-/// <summary>The plan of a valid update or sync file: its counts, and how many active users of the type the district had.</summary>
-public sealed record RosterPlan(PlanCounts Counts, int ActiveUsers);

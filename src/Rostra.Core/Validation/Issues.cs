@@ -148,7 +148,7 @@ public static class Issues
         (existingType is { } t ? $"This username belongs to a {t.DisplayName().ToLowerInvariant()} of your district" : "This username belongs to a district admin of your district") +
         ", not to a user of the type you are importing. Import this row with the right user type, or choose a different username.", value);
 
-    public static ImportIssue UserChanged(int row, string username) => new(row, Column.Username.HeaderName(), IssueCodes.UserChanged,
+    public static ImportIssue UserChanged(int? row, string username) => new(row, Column.Username.HeaderName(), IssueCodes.UserChanged,
         "This user was changed by someone else after the file was checked, so nothing was imported. Upload the file again to see the changes it makes now.",
         username);
 
