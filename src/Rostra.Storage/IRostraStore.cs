@@ -2,13 +2,14 @@ namespace Rostra.Storage;
 
 /// <summary>
 /// Everything Rostra keeps, with a SQLite and a PostgreSQL implementation. Callers take the part they use
-/// (<see cref="IDirectoryStore"/>, <see cref="IImportStore"/>, <see cref="IJobStore"/>, <see cref="IKeyRingStore"/>);
-/// this whole is what <see cref="StoreFactory"/> opens and disposes.
+/// (<see cref="IDirectoryStore"/>, <see cref="IImportStore"/>, <see cref="IJobStore"/>, <see cref="IRosterStore"/>,
+/// <see cref="IKeyRingStore"/>); this whole is what <see cref="StoreFactory"/> opens and disposes.
 /// </summary>
-public interface IRostraStore : IDirectoryStore, IImportStore, IJobStore, IKeyRingStore, IAsyncDisposable
+public interface IRostraStore : IDirectoryStore, IImportStore, IJobStore, IRosterStore, IKeyRingStore, IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     string Provider { get; }
+
     /// <summary>Brings the schema up to date; safe when several processes start at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 

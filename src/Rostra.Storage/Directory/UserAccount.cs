@@ -13,7 +13,8 @@ public sealed record UserAccount(
     IReadOnlyList<string> Roles,
     string? PasswordHash,
     int FailedLogins,
-    DateTimeOffset? LockedUntil)
+    DateTimeOffset? LockedUntil,
+    bool Active = true)
 {
     public bool IsDistrictAdmin => Roles.Contains(Core.Roles.DistrictAdmin);
 }

@@ -11,4 +11,5 @@ public sealed record UserSummary(
     IReadOnlyList<string> Roles,
     string? Grade,
     IReadOnlyList<string> SchoolIds,
-    IReadOnlyList<string> Programs);
+    IReadOnlyList<string> Programs,
+    bool Active = true);

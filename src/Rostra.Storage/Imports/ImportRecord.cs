@@ -1,4 +1,5 @@
 using Rostra.Core;
+using Rostra.Core.Roster;
 
 namespace Rostra.Storage;
 
@@ -20,4 +21,8 @@ public sealed record ImportRecord(
     DateTimeOffset UpdatedAt,
     string? Message = null,
     int HashedRows = 0,
-    int? Chunks = null);
+    int? Chunks = null,
+    ImportMode Mode = ImportMode.Create,
+    RosterPlan? Plan = null,
+    DateTimeOffset? CompletedAt = null,
+    DateTimeOffset? RevertedAt = null);
