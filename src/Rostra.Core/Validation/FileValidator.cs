@@ -19,6 +19,12 @@ public static class FileValidator
     private const int ProgressEvery = 2000;
 
     /// <summary>
+    /// The most <c>field.replaced_characters</c> warnings one file gets: warnings are kept whole in memory and in the
+    /// import record, and a file with lost letters in every row says so well enough in its first ten thousand.
+    /// </summary>
+    internal const int MaxReplacedWarnings = 10_000;
+
+    /// <summary>
     /// Validates <paramref name="file"/> (seekable: it is read twice, once to detect the encoding) and returns every
     /// error at once, sorted by row then template column.
     /// </summary>
@@ -38,7 +44,7 @@ public static class FileValidator
         {
             return Fail(e.Issue);
         }
-        if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback());
+        if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback(format.Encoding.CodePage));
 
         using var records = CsvFile.ReadRecords(file, format, cancellationToken).GetEnumerator();
         // Blank lines above the header are passed over; the header is the first row with something in it.
@@ -53,6 +59,7 @@ public static class FileValidator
         var batch = new List<PendingRow>(LookupBatch);
         var rows = 0;
         var rowErrors = new List<ImportIssue>();
+        var replacedWarnings = 0;
         while (records.MoveNext())
         {
             var record = records.Current;
@@ -65,7 +72,15 @@ public static class FileValidator
             if (record.Fields.Length != header.FieldCount)
                 rowErrors.Add(Issues.RowFieldCount(record.Row, record.Fields.Length, header.FieldCount));
             else
+            {
                 (username, email) = checker.Check(record, rowErrors);
+                if (replacedWarnings < MaxReplacedWarnings)
+                {
+                    var before = warnings.Count;
+                    checker.CheckReplacedCharacters(record, warnings);
+                    replacedWarnings += warnings.Count - before;
+                }
+            }
 
             if (rowErrors.Count > 0 || username is not null || email is not null)
                 batch.Add(new PendingRow(record.Row, rowErrors.Count == 0 ? null : [.. rowErrors], username, username is null ? null : checker.Value(record, Column.Username),
