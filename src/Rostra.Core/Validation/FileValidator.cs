@@ -40,6 +40,21 @@ public static class FileValidator
         }
         if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback());
 
+        try
+        {
+            return await ValidateRecordsAsync(file, format, context, warnings, progress, cancellationToken);
+        }
+        catch (CsvFileException e)
+        {
+            // A record the reader cannot hold: the file's error alone, not the rows read before it.
+            return Fail(e.Issue, warnings);
+        }
+    }
+
+    private static async Task<ValidationResult> ValidateRecordsAsync(
+        Stream file, CsvFormat format, ValidationContext context, List<ImportIssue> warnings, IProgress<ValidationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         using var records = CsvFile.ReadRecords(file, format, cancellationToken).GetEnumerator();
         // Blank lines above the header are passed over; the header is the first row with something in it.
         if (!MoveToHeader(records)) return Fail(Issues.FileEmpty(), warnings);

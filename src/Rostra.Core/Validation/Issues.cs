@@ -33,6 +33,12 @@ public static class Issues
         (kind is null ? "This file is not a CSV file." : $"This file is {kind}, not a CSV file.") +
         " In Excel choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
 
+    /// <summary>A record longer than a reader holds (16 Mi characters): a quote left open swallows the rest of the file.</summary>
+    public static ImportIssue FileRecordTooLong(int row) => new(null, null, IssueCodes.FileNotCsv,
+        $"Row {Num(row)} is too long to be a row of users (over 16 million characters): usually a quote (\") opens a value and is never closed, " +
+        "so the rest of the file reads as one value. Check that row for a stray quote, or in Excel choose File > Save As, pick " +
+        "\"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
+
     public static ImportIssue FileTooLarge(long size, long limit) => new(null, null, IssueCodes.FileTooLarge,
         $"The file is {MiB(size)}; the largest file you can upload is {MiB(limit)}. Split it into several files and upload them one after another.");
 
