@@ -69,6 +69,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A new <see cref="TestDistrict"/> of its own on the server.</summary>
     public Task<TestDistrict> CreateDistrictAsync(string rosterSync = RosterSync.None) => TestDistrict.CreateAsync(Store, rosterSync);
 
+    /// <summary>Adds a student of the district's elementary school straight to the database (already hashed).</summary>
+    public Task AddStudentAsync(TestDistrict district, string username, string firstName, string? lastName, string? email = null) =>
+        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], hasher.Hash(Password)), default);
+
     public string UploadsFolder => Path.Combine(folder, "uploads");
 
     public async Task DisposeAsync()
