@@ -15,6 +15,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string Password = TestDistrict.Password;
 
+    private static readonly PasswordHasher Hasher = new(PasswordHashOptions.Fast);
+
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -71,7 +73,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>Adds a student of the district's elementary school straight to the database (already hashed).</summary>
     public Task AddStudentAsync(TestDistrict district, string username, string firstName, string? lastName, string? email = null) =>
-        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], hasher.Hash(Password)), default);
+        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], Hasher.Hash(Password)), default);
 
     public string UploadsFolder => Path.Combine(folder, "uploads");
 
