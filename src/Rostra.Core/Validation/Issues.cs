@@ -148,6 +148,22 @@ public static class Issues
     public static ImportIssue TeacherRoleInvalid(int row, string value) => new(row, Column.TeacherRole.HeaderName(), IssueCodes.TeacherRoleInvalid,
         "Teacher Role must be Y or N (or Yes or No); leave it blank for N.", value);
 
+    // Update and sync (SPEC §10).
+
+    public static ImportIssue UsernameOtherType(int row, string value, UserType? existingType) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameOtherType,
+        (existingType is { } t ? $"This username belongs to a {t.DisplayName().ToLowerInvariant()} of your district" : "This username belongs to a district admin of your district") +
+        ", not to a user of the type you are importing. Import this row with the right user type, or choose a different username.", value);
+
+    public static ImportIssue UserChanged(int? row, string username) => new(row, Column.Username.HeaderName(), IssueCodes.UserChanged,
+        "This user was changed by someone else after the file was checked, so nothing was imported. Upload the file again to see the changes it makes now.",
+        username);
+
+    public static ImportIssue DeactivationThreshold(int deactivations, int limit) => new(null, null, IssueCodes.ImportDeactivationThreshold,
+        $"This file would deactivate {Num(deactivations)} users, more than the {Num(limit)} that can be deactivated without a check. " +
+        $"If the file is really the full roster, confirm again and allow exactly {Num(deactivations)} deactivations.");
+
+    public static ImportIssue RevertConflict(string reason) => new(null, null, IssueCodes.ImportRevertConflict, reason);
+
     private static string JoinAnd(IReadOnlyList<string> items) => items.Count switch
     {
         0 => "",
