@@ -137,7 +137,13 @@ internal abstract partial class SqlStore
             yield return new ErrorRow(r.GetInt32(0), JsonSerializer.Deserialize<List<string?>>(r.GetString(1), Json) ?? []);
     }
 
-    public async Task<ChunkClaim?> ClaimChunkAsync(string worker, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<ChunkClaim?> ClaimChunkAsync(string worker, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimChunkAsync(null, worker, lease, cancellationToken);
+
+    public Task<ChunkClaim?> ClaimChunkOfAsync(Guid importId, string worker, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimChunkAsync(importId, worker, lease, cancellationToken);
+
+    private async Task<ChunkClaim?> ClaimChunkAsync(Guid? importId, string worker, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         // Confirmed imports first, then the oldest; the sub-SELECT skips chunks another worker is claiming right now.
@@ -146,6 +152,7 @@ internal abstract partial class SqlStore
             "WHERE (import_id, chunk_no) = (" +
             " SELECT c.import_id, c.chunk_no FROM import_chunks c JOIN imports i ON i.id = c.import_id" +
             $" WHERE c.status <> @hashed AND (c.status = @pending OR c.lease_until < @now) AND {InSet("i.status", "@hashable")}" +
+            (importId is null ? "" : " AND c.import_id = @only") +
             " ORDER BY CASE WHEN i.status = @importing THEN 0 ELSE 1 END, i.created_at, c.import_id, c.chunk_no" +
             $" LIMIT 1{SkipLocked("c")}) " +
             "RETURNING import_id, district_id, chunk_no, rows");
@@ -159,6 +166,7 @@ internal abstract partial class SqlStore
         Add(command, "now", now);
         AddSet(command, "hashable", Hashable);
         Add(command, "importing", ImportStatus.Importing);
+        if (importId is { } only) Add(command, "only", only);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await r.ReadAsync(cancellationToken) ? new ChunkClaim(r.GetGuid(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), until) : null;
     }
@@ -230,13 +238,20 @@ internal abstract partial class SqlStore
         return true;
     }
 
-    public async Task<ImportRecord?> ClaimFinalWriteAsync(string worker, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<ImportRecord?> ClaimFinalWriteAsync(string worker, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimFinalWriteAsync(null, worker, lease, cancellationToken);
+
+    public Task<ImportRecord?> ClaimFinalWriteOfAsync(Guid importId, string worker, TimeSpan lease, CancellationToken cancellationToken) =>
+        ClaimFinalWriteAsync(importId, worker, lease, cancellationToken);
+
+    private async Task<ImportRecord?> ClaimFinalWriteAsync(Guid? importId, string worker, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
             "UPDATE imports SET claimed_by = @worker, lease_until = @lease " +
             "WHERE id = (SELECT i.id FROM imports i WHERE i.status = @importing AND i.chunks IS NOT NULL " +
-            " AND (i.lease_until IS NULL OR i.lease_until < @now) " +
+            " AND (i.lease_until IS NULL OR i.lease_until < @now OR i.claimed_by = @worker) " +
+            (importId is null ? "" : " AND i.id = @only") +
             " AND NOT EXISTS (SELECT 1 FROM import_chunks c WHERE c.import_id = i.id AND c.status <> @hashed) " +
             $" ORDER BY i.updated_at, i.id LIMIT 1{SkipLocked("i")}) " +
             $"RETURNING {ImportColumns}");
@@ -246,6 +261,7 @@ internal abstract partial class SqlStore
         Add(command, "importing", ImportStatus.Importing);
         Add(command, "now", now);
         Add(command, "hashed", ChunkHashed);
+        if (importId is { } only) Add(command, "only", only);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         return await r.ReadAsync(cancellationToken) ? ReadImport(r) : null;
     }
@@ -279,6 +295,20 @@ internal abstract partial class SqlStore
         await using var command = Command(connection, "DELETE FROM import_rows WHERE import_id = @id");
         Add(command, "id", importId);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> FailAbandonedImportsAsync(string claimPrefix, string message, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "UPDATE imports SET status = @failed, message = @message, claimed_by = NULL, lease_until = NULL, updated_at = @now " +
+            $"WHERE {InSet("status", "@open")} AND claimed_by LIKE @prefix ESCAPE '\\' AND lease_until IS NOT NULL AND lease_until < @now");
+        Add(command, "failed", ImportStatus.Failed);
+        Add(command, "message", message);
+        Add(command, "now", Now());
+        Add(command, "prefix", EscapeLike(claimPrefix) + "%");
+        AddSet(command, "open", Open);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<HousekeepingResult> HousekeepAsync(string staleValidationMessage, TimeSpan validExpiry, string expiredMessage, CancellationToken cancellationToken)

@@ -31,6 +31,9 @@ public interface IJobStore
     /// </summary>
     Task<ChunkClaim?> ClaimChunkAsync(string worker, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="ClaimChunkAsync"/>, only among the chunks of <paramref name="importId"/> (a command-line import hashes its own).</summary>
+    Task<ChunkClaim?> ClaimChunkOfAsync(Guid importId, string worker, TimeSpan lease, CancellationToken cancellationToken);
+
     /// <summary>Extends the lease of a chunk this worker holds; false when it lost it or the import ended.</summary>
     Task<bool> RenewChunkLeaseAsync(Guid importId, int chunkNo, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
@@ -48,6 +51,18 @@ public interface IJobStore
     /// holds, for its final write. Null when none.
     /// </summary>
     Task<ImportRecord?> ClaimFinalWriteAsync(string worker, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ClaimFinalWriteAsync"/>, only <paramref name="importId"/>, and also when <paramref name="worker"/> already holds it
+    /// (a command-line import holds its import from start to end).
+    /// </summary>
+    Task<ImportRecord?> ClaimFinalWriteOfAsync(Guid importId, string worker, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Imports not ended whose claim starts with <paramref name="claimPrefix"/> and whose lease lapsed (the process that ran
+    /// them, e.g. a <c>rostra import</c>, is gone): they become <c>failed</c> with <paramref name="message"/>. Returns how many.
+    /// </summary>
+    Task<int> FailAbandonedImportsAsync(string claimPrefix, string message, CancellationToken cancellationToken);
 
     /// <summary>
     /// The final write of a durable import: every staged row becomes a user in one transaction, with the same

@@ -5,7 +5,10 @@ using System.Text.Json;
 using Rostra.Core;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Rostra.Imports;
+using Rostra.KeyRing;
 using Rostra.Storage;
 using Spectre.Console;
 using ValidationResult = Rostra.Core.Validation.ValidationResult;
@@ -49,7 +52,7 @@ internal static class FileCommands
         var programs = await cli.Store.ListProgramsAsync(district.Id, ct);
         if (program is not null)
         {
-            return programs.FirstOrDefault(p => p.Id == program)
+            return programs.FirstOrDefault(p => p.Id.Equals(program.Trim(), StringComparison.OrdinalIgnoreCase))
                 ?? throw new UsageException($"District {district.Id} has no program '{program}'. Its programs: {Names(programs)}.");
         }
         return programs.Count switch
@@ -85,50 +88,70 @@ internal static class FileCommands
                 return ExitCodes.FileHasErrors;
             }
 
+            // The same engine as an upload on the web: validate and stage, CONFIRM, hash this import's chunks here, one write.
+            var settings = ImportEngineSettings.ForCommandLine();
+            var services = new ServiceCollection();
+            services.AddSingleton<IKeyRingStore>(cli.Store);
+            services.AddRostraKeyRing();
+            await using var provider = services.BuildServiceProvider();
+            var engine = new ImportEngine(cli.Store, new PasswordHasher(RostraSettings.HashOptions()),
+                new PasswordVault(provider.GetRequiredService<IDataProtectionProvider>()), settings, NullLogger<ImportEngine>.Instance);
+            // An earlier rostra import that was killed: it ends failed, with nothing written.
+            await cli.Store.FailAbandonedImportsAsync(ImportEngineSettings.CommandLinePrefix, ImportMessages.CommandLineStopped, ct);
+
+            var now = DateTimeOffset.UtcNow;
             var record = new ImportRecord(
                 Guid.NewGuid(), district.Id, programId, type, file.Name, await Sha256Async(stream, ct), ImportStatus.Validating,
-                0, 0, 0, 0, DateTimeOffset.UtcNow, "cli:" + Environment.UserName, DateTimeOffset.UtcNow);
+                0, 0, 0, 0, now, "cli:" + Environment.UserName, now);
             await cli.Store.CreateImportAsync(record, ct);
             try
             {
-                var context = await ContextAsync(ct);
-                var result = await ValidateWithProgressAsync(stream, context, ct);
-                await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid,
-                    result.Rows, result.Errors, result.Warnings, ct);
+                var result = await WithProgressAsync("Validating", 100, progress =>
+                    engine.ValidateAsync(record, district, stream, RostraSettings.Limits(),
+                        progress is null ? null : new Progress<ValidationProgress>(p => progress.Report((int)(100 * p.BytesRead / Math.Max(1, p.TotalBytes)))), ct));
+                if (result is null) return await EndedElsewhereAsync(record, ct);
                 if (!result.IsValid)
                 {
                     await ReportAsync("invalid", result, 0, result.Errors);
                     return ExitCodes.FileHasErrors;
                 }
-                if (!await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Valid], ImportStatus.Importing, null, ct))
-                    throw new InvalidOperationException("The import is no longer waiting to be confirmed.");
-
-                var importer = new UserImporter(cli.Store, new PasswordHasher(RostraSettings.HashOptions()));
-                var write = new ImportWrite(record.Id, district.Id, programId);
-                var outcome = await WithProgressAsync("Importing", result.Rows,
-                    progress => importer.ImportAsync(write, stream, context, progress, ct));
-                if (!outcome.Succeeded)
+                var ended = await WithProgressAsync("Importing", result.Rows, progress => engine.RunToEndAsync(record, progress, ct));
+                if (ended.Status == ImportStatus.Completed)
                 {
-                    await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Importing], ImportStatus.Failed,
-                        "Some usernames or emails were taken while the file was being imported.", CancellationToken.None);
-                    await ReportAsync("invalid", result, 0, outcome.Errors);
+                    await ReportAsync("imported", result, ended.Imported, []);
+                    return ExitCodes.Ok;
+                }
+                if (ended.Status == ImportStatus.Failed && ended.ErrorCount > 0)
+                {
+                    // Usernames or emails taken by another import after the file was checked: its rows, as validation lists them.
+                    var errors = await cli.Store.GetImportErrorsAsync(record.Id, 0, Math.Max(1, ended.ErrorCount), CancellationToken.None);
+                    await ReportAsync("invalid", result, 0, errors);
                     return ExitCodes.FileHasErrors;
                 }
-                await ReportAsync("imported", result, outcome.Imported, []);
-                return ExitCodes.Ok;
+                return await EndedElsewhereAsync(ended, ct);
             }
             catch (OperationCanceledException)
             {
                 await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Validating, ImportStatus.Valid, ImportStatus.Importing],
-                    ImportStatus.Cancelled, "Cancelled from the command line.", CancellationToken.None);
+                    ImportStatus.Cancelled, ImportMessages.CancelledOnCommandLine, CancellationToken.None);
+                await cli.Store.PurgeStagedRowsAsync(record.Id, CancellationToken.None);
                 throw;
             }
-            catch (Exception e)
+            catch (Exception)
             {
                 await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Validating, ImportStatus.Valid, ImportStatus.Importing],
-                    ImportStatus.Failed, e.Message, CancellationToken.None);
+                    ImportStatus.Failed, ImportMessages.Failed, CancellationToken.None);
+                await cli.Store.PurgeStagedRowsAsync(record.Id, CancellationToken.None);
                 throw;
             }
+        }
+
+        /// <summary>The import ended without this process (cancelled on the web, or failed): its message, exit 3.</summary>
+        private async Task<int> EndedElsewhereAsync(ImportRecord record, CancellationToken ct)
+        {
+            var ended = await cli.Store.GetImportAsync(record.DistrictId, record.Id, ct) ?? record;
+            await cli.Error.WriteLineAsync($"{file.Name}: {ended.Message ?? ImportMessages.Failed}");
+            return ExitCodes.Failure;
         }
 
         private FileStream OpenFile() =>

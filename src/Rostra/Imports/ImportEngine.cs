@@ -24,20 +24,6 @@ namespace Rostra.Imports;
 /// </summary>
 public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger)
 {
-    public const string StaleValidationMessage =
-        "The server restarted while checking this file. Nothing was imported: upload the file again.";
-
-    public const string ExpiredMessage =
-        "This import waited too long for CONFIRM and was cancelled. Nothing was imported: upload the file again.";
-
-    public const string TakenMessage =
-        "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
-        "fix the rows listed in the error report and upload the file again.";
-
-    public const string FailedMessage =
-        "Something went wrong on the server while working on this file. Nothing was imported: upload the file again, " +
-        "and if it happens again, tell your technical contact.";
-
     /// <summary>Valid rows sent to the database at once while staging.</summary>
     private const int StageBatch = 2000;
 
@@ -54,7 +40,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
     /// <summary>
     /// Validates the upload of a <c>validating</c> import held by this node and stages its valid rows. Returns the
     /// result, or null when the import was cancelled (or taken) meanwhile. A failure marks the import failed; a stop of
-    /// this node marks it failed with <see cref="StaleValidationMessage"/>.
+    /// this node marks it failed with <see cref="ImportMessages.StaleValidation"/>.
     /// </summary>
     public async Task<ValidationResult?> ValidateAsync(
         ImportRecord import, District district, Stream file, ImportLimits limits, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken)
@@ -92,8 +78,11 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // This node is stopping: the upload is only here, so the import cannot go on elsewhere.
-            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, StaleValidationMessage);
+            // This node is stopping (or the command line was interrupted): the file is only here, so the import cannot go on elsewhere.
+            if (settings.IsCommandLine)
+                await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Cancelled, ImportMessages.CancelledOnCommandLine);
+            else
+                await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.StaleValidation);
             throw;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -105,7 +94,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         catch (Exception e)
         {
             logger.LogError(e, "Import {ImportId} failed while validating.", import.Id);
-            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, FailedMessage);
+            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.Failed);
             throw;
         }
     }
@@ -170,17 +159,67 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
     /// <summary>Claims and does one piece of work: a chunk to hash, else a final write. False when there was none.</summary>
     public async Task<bool> RunOnceAsync(int slot, CancellationToken cancellationToken)
     {
-        if (await store.ClaimChunkAsync(Worker(slot), settings.LeaseTime, cancellationToken) is { } chunk)
-        {
-            await HashChunkAsync(slot, chunk, cancellationToken);
-            return true;
-        }
+        // A confirmed import whose hashing is done goes first: its users are one write away.
         if (await store.ClaimFinalWriteAsync(Worker(slot), settings.LeaseTime, cancellationToken) is { } import)
         {
             await FinalWriteAsync(slot, import, cancellationToken);
             return true;
         }
+        if (await store.ClaimChunkAsync(Worker(slot), settings.LeaseTime, cancellationToken) is { } chunk)
+        {
+            await HashChunkAsync(slot, chunk, cancellationToken);
+            return true;
+        }
         return false;
+    }
+
+    /// <summary>
+    /// The rest of an import that this process validated, run here to its end, as <c>rostra import</c> does: CONFIRM, hash
+    /// the import's own chunks on this process's workers (never another import's), then the final write. The import is
+    /// held from start to end under a lease this process renews, so if the process dies, the next one fails it
+    /// (<see cref="ImportMessages.CommandLineStopped"/>). <paramref name="hashedRows"/> hears the rows hashed so far.
+    /// Returns the import as it ended (or as it is, when it was cancelled elsewhere meanwhile).
+    /// </summary>
+    public async Task<ImportRecord> RunToEndAsync(ImportRecord import, IProgress<int>? hashedRows, CancellationToken cancellationToken)
+    {
+        var holder = Worker(-1);
+        if (await store.TryTransitionAsync(import.Id, [ImportStatus.Valid], ImportStatus.Importing, null, cancellationToken)
+            && await store.RenewImportLeaseAsync(import.Id, holder, LeaseEnd(), cancellationToken))
+        {
+            await using var heartbeat = Heartbeat.Start(
+                ct => store.RenewImportLeaseAsync(import.Id, holder, LeaseEnd(), ct), settings.HeartbeatTime, cancellationToken, logger);
+            var token = heartbeat.Token;
+            var hashed = 0;
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, settings.Workers).Select(slot => Task.Run(async () =>
+                {
+                    while (await store.ClaimChunkOfAsync(import.Id, Worker(slot), settings.LeaseTime, token) is { } chunk)
+                    {
+                        await HashChunkAsync(slot, chunk, token);
+                        hashedRows?.Report(Interlocked.Add(ref hashed, chunk.Rows));
+                    }
+                }, CancellationToken.None)));
+                while (!token.IsCancellationRequested)
+                {
+                    if (await store.ClaimFinalWriteOfAsync(import.Id, holder, settings.LeaseTime, token) is { } claimed)
+                    {
+                        await FinalWriteAsync(-1, claimed, token);
+                        break;
+                    }
+                    // Chunks another node claimed (a server's workers may help): wait until they are hashed, or the import ends.
+                    var now = await store.GetImportAsync(import.DistrictId, import.Id, token);
+                    if (now is null || ImportStatus.IsFinal(now.Status)) break;
+                    hashedRows?.Report(now.HashedRows);
+                    await Task.Delay(settings.PollTime, token);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The import was taken from this process: cancelled on the web, or failed as stopped after a long stall.
+            }
+        }
+        return await store.GetImportAsync(import.DistrictId, import.Id, CancellationToken.None) ?? import;
     }
 
     private async Task HashChunkAsync(int slot, ChunkClaim chunk, CancellationToken cancellationToken)
@@ -215,7 +254,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         {
             // A password this node cannot open (a key ring not shared): retrying elsewhere would not help either.
             logger.LogError(e, "Import {ImportId}: chunk {Chunk} could not be decrypted.", chunk.ImportId, chunk.ChunkNo);
-            await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, FailedMessage);
+            await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, ImportMessages.Failed);
         }
     }
 
@@ -255,7 +294,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         }
         var warnings = await store.GetImportWarningsAsync(import.Id, none);
         await store.CompleteValidationAsync(import.Id, ImportStatus.Failed, import.Rows, errors, warnings, none);
-        await store.TryTransitionAsync(import.Id, [ImportStatus.Failed], ImportStatus.Failed, TakenMessage, none);
+        await store.TryTransitionAsync(import.Id, [ImportStatus.Failed], ImportStatus.Failed, ImportMessages.Taken, none);
         await store.PurgeStagedRowsAsync(import.Id, none);
         logger.LogInformation("Import {ImportId}: {Errors} usernames or emails taken meanwhile; nothing written.", import.Id, errors.Count);
     }
@@ -266,7 +305,9 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         {
             try
             {
-                var done = await store.HousekeepAsync(StaleValidationMessage, settings.ValidExpiryTime, ExpiredMessage, stoppingToken);
+                var done = await store.HousekeepAsync(ImportMessages.StaleValidation, settings.ValidExpiryTime, ImportMessages.Expired, stoppingToken);
+                var abandoned = await store.FailAbandonedImportsAsync(ImportEngineSettings.CommandLinePrefix, ImportMessages.CommandLineStopped, stoppingToken);
+                if (abandoned > 0) logger.LogWarning("{Count} command-line import(s) whose process stopped were marked as failed.", abandoned);
                 if (done.FailedValidations + done.ExpiredImports + done.PurgedRows > 0)
                 {
                     logger.LogInformation("Housekeeping: {Failed} stale validations failed, {Expired} imports expired, {Purged} staged rows deleted.",

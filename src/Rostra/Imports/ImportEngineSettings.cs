@@ -22,6 +22,19 @@ public sealed record ImportEngineSettings(
     TimeSpan? ValidExpiry = null,
     TimeSpan? Housekeeping = null)
 {
+    /// <summary>How the node id of a <c>rostra import</c> process starts, so the claims it leaves when it dies are known as its.</summary>
+    public const string CommandLinePrefix = "cli/";
+
+    /// <summary>True in a <c>rostra import</c> process (see <see cref="ForCommandLine"/>).</summary>
+    public bool IsCommandLine => NodeId.StartsWith(CommandLinePrefix, StringComparison.Ordinal);
+
+    /// <summary>The settings of a <c>rostra import</c> process: as a server's, with its node id marked as the command line's.</summary>
+    public static ImportEngineSettings ForCommandLine(Func<string, string?>? get = null)
+    {
+        var settings = FromEnvironment(get);
+        return settings with { NodeId = CommandLinePrefix + settings.NodeId };
+    }
+
     public TimeSpan LeaseTime => Lease ?? TimeSpan.FromSeconds(30);
 
     public TimeSpan PollTime => Poll ?? TimeSpan.FromMilliseconds(500);

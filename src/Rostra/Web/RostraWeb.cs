@@ -79,9 +79,7 @@ public static class RostraWeb
 
         // The key ring lives in the database, shared by every node: a sign-in cookie from one node is read by another,
         // and a password staged on one node is hashed on another. It survives restarts with the data.
-        builder.Services.AddDataProtection().SetApplicationName("rostra");
-        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
-            new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(services.GetRequiredService<IKeyRingStore>())));
+        builder.Services.AddRostraKeyRing();
         builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
         builder.Services.AddSingleton<ImportEngine>();

@@ -171,7 +171,7 @@ public abstract class ImportEngineTests : IAsyncLifetime
         await DrainAsync(a);
 
         var failed = await ReloadAsync(import.Id);
-        Assert.Equal((ImportStatus.Failed, ImportEngine.TakenMessage, 1), (failed.Status, failed.Message, failed.ErrorCount));
+        Assert.Equal((ImportStatus.Failed, ImportMessages.Taken, 1), (failed.Status, failed.Message, failed.ErrorCount));
         Assert.Equal([Issues.UsernameTaken(4, "stu3")], await Store.GetImportErrorsAsync(import.Id, 0, 10, Ct));
         var row = Assert.Single(await Store.ReadErrorRowsAsync(import.Id, Ct).ToListAsync());
         Assert.Equal(["Ann3", "Lee", "stu3", null, "3", "1001", null], row.Cells);

@@ -156,9 +156,14 @@ internal sealed class ImportApi(
             {
                 return TypedResults.BadRequest(new ApiError("program.required", "Your district has several programs: say which one the users get (form field 'program')."));
             }
+            else if (programs.Count == 0)
+            {
+                // As on the command line: users are imported into a program (SPEC §2), so a district needs one first.
+                return TypedResults.BadRequest(new ApiError("program.required", "Your district has no program yet, so there is nothing to import the users into. Ask your platform contact to add one."));
+            }
             else
             {
-                programId = programs.Count == 1 ? programs[0].Id : null;
+                programId = programs[0].Id;
             }
 
             File.Move(partial, uploads.Upload(id));
@@ -242,7 +247,7 @@ internal sealed class ImportApi(
             // The status first, in the database, where every node's workers see it: they stop at their next
             // lease renewal or chunk save, and the final write (which holds the import's row) refuses a cancelled import.
             // While a final write is committing, this waits for it, and then the import is completed, not cancelled.
-            if (await store.TryTransitionAsync(id, Cancellable, ImportStatus.Cancelled, ImportBackgroundService.CancelledMessage, cancellationToken))
+            if (await store.TryTransitionAsync(id, Cancellable, ImportStatus.Cancelled, ImportMessages.Cancelled, cancellationToken))
             {
                 await store.PurgeStagedRowsAsync(id, cancellationToken);
                 running = queue.Find(id);

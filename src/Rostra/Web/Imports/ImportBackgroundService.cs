@@ -22,15 +22,7 @@ internal sealed class ImportBackgroundService(
     WebRuntime runtime,
     ILogger<ImportBackgroundService> logger) : BackgroundService
 {
-    public const string CancelledMessage = "Cancelled. Nothing was imported.";
-
-    public const string ConflictMessage = ImportEngine.TakenMessage;
-
-    public const string FailedMessage = ImportEngine.FailedMessage;
-
     private static readonly string[] Running = [ImportStatus.Validating];
-
-    public const string ExpiredMessage = "Not confirmed in time, so nothing was imported. Upload the file again to import it.";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, runtime.ConcurrentImports)
@@ -42,7 +34,7 @@ internal sealed class ImportBackgroundService(
     /// <see cref="WebRuntime.UnconfirmedExpiry"/>) and deletes their staged passwords. The engine also does this on its own, every few seconds.
     /// </summary>
     internal Task<HousekeepingResult> ExpireOnceAsync(CancellationToken cancellationToken, TimeSpan? olderThan = null) =>
-        store.HousekeepAsync(ImportEngine.StaleValidationMessage, olderThan ?? runtime.UnconfirmedExpiry, ExpiredMessage, cancellationToken);
+        store.HousekeepAsync(ImportMessages.StaleValidation, olderThan ?? runtime.UnconfirmedExpiry, ImportMessages.Expired, cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +43,7 @@ internal sealed class ImportBackgroundService(
         // Validations queued here never started, and their upload is only on this node: record it now.
         foreach (var validation in left.Where(j => !j.Completion.IsCompleted))
         {
-            await store.TryTransitionAsync(validation.Id, Running, ImportStatus.Failed, ImportEngine.StaleValidationMessage, CancellationToken.None);
+            await store.TryTransitionAsync(validation.Id, Running, ImportStatus.Failed, ImportMessages.StaleValidation, CancellationToken.None);
             uploads.DeleteUpload(validation.Id);
         }
     }
@@ -84,15 +76,15 @@ internal sealed class ImportBackgroundService(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var (status, message) = validation.CancelRequested
-                ? (ImportStatus.Cancelled, CancelledMessage)
-                : (ImportStatus.Failed, ImportEngine.StaleValidationMessage);
+                ? (ImportStatus.Cancelled, ImportMessages.Cancelled)
+                : (ImportStatus.Failed, ImportMessages.StaleValidation);
             await store.TryTransitionAsync(validation.Id, Running, status, message, CancellationToken.None);
             await store.PurgeStagedRowsAsync(validation.Id, CancellationToken.None);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Import {ImportId} failed during validation.", validation.Id);
-            await store.TryTransitionAsync(validation.Id, Running, ImportStatus.Failed, FailedMessage, CancellationToken.None);
+            await store.TryTransitionAsync(validation.Id, Running, ImportStatus.Failed, ImportMessages.Failed, CancellationToken.None);
             await store.PurgeStagedRowsAsync(validation.Id, CancellationToken.None);
         }
         finally

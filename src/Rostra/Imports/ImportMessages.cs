@@ -1,0 +1,32 @@
+namespace Rostra.Imports;
+
+/// <summary>
+/// Every message an import ends with, whichever way it ran (the web or <c>rostra import</c>), in one place: the history,
+/// the Import page, the API and the command line show these words.
+/// </summary>
+public static class ImportMessages
+{
+    public const string Cancelled = "Cancelled. Nothing was imported.";
+
+    public const string CancelledOnCommandLine = "Cancelled on the command line. Nothing was imported.";
+
+    public const string Expired = "Not confirmed in time, so nothing was imported. Upload the file again to import it.";
+
+    public const string StaleValidation =
+        "The server restarted while checking this file. Nothing was imported: upload the file again.";
+
+    public const string Interrupted =
+        "The server stopped before this import finished. Nothing was imported: upload the file again.";
+
+    /// <summary>A <c>rostra import</c> whose process ended (killed, or its machine stopped) before the import did.</summary>
+    public const string CommandLineStopped =
+        "The command-line import stopped before it finished. Nothing was imported: run rostra import again.";
+
+    public const string Taken =
+        "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
+        "fix the rows listed in the error report and upload the file again.";
+
+    public const string Failed =
+        "Something went wrong on the server while working on this file. Nothing was imported: upload the file again, " +
+        "and if it happens again, tell your technical contact.";
+}
