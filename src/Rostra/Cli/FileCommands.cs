@@ -98,6 +98,7 @@ internal static class FileCommands
                 new PasswordVault(provider.GetRequiredService<IDataProtectionProvider>()), settings, NullLogger<ImportEngine>.Instance);
             // An earlier rostra import that was killed: it ends failed, with nothing written.
             await cli.Store.FailAbandonedImportsAsync(ImportEngineSettings.CommandLinePrefix, ImportMessages.CommandLineStopped, ct);
+            await cli.Store.HousekeepAsync(ImportMessages.StaleValidation, settings.ValidExpiryTime, ImportMessages.Expired, ct);
 
             var now = DateTimeOffset.UtcNow;
             var record = new ImportRecord(
