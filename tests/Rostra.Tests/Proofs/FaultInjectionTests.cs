@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Rostra.Core.Import;
 using Rostra.Storage;
-using Rostra.Tests.Cli;
+using Rostra.TestSupport;
 using Rostra.Tests.Web;
 using Xunit.Abstractions;
 
@@ -36,7 +36,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         var folder = Directory.CreateTempSubdirectory("rostra-fault-").FullName;
         if (provider == "postgres")
         {
-            (connection, pgName) = await TestPostgres.CreateDatabaseAsync();
+            var database = await TestPostgres.CreateDatabaseAsync();
+            (connection, pgName) = (database.ConnectionString, database.Name);
         }
         else
         {
