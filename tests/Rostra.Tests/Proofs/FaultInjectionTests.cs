@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Storage;
 using Rostra.TestSupport;
 using Rostra.Tests.Web;
