@@ -10,6 +10,7 @@ using Rostra.Imports;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web.Api;
+using Rostra.Web.Roster;
 using Rostra.Web.Auth;
 using Rostra.Web.Imports;
 
@@ -64,6 +65,7 @@ public static class RostraWeb
             builder.Services.AddSingleton<IRostraStore>(_ => StoreFactory.Open(settings.Connection));
         }
         builder.Services.AddSingleton(new PasswordHasher(hashing));
+        builder.Services.AddSingleton(Rostra.Roster.RosterSettings.FromEnvironment());
         builder.Services.AddHostedService(services => new StartupTasks(
             services.GetRequiredService<IRostraStore>(),
             services.GetRequiredService<PasswordHasher>(),
@@ -119,6 +121,7 @@ public static class RostraWeb
             .ExcludeFromDescription();
         app.MapOpenApi().AllowAnonymous();
         app.MapRostraApi();
+        app.MapRosterApi();
         app.MapRazorPages();
 
         app.Lifetime.ApplicationStarted.Register(() =>
