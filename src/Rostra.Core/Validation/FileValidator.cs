@@ -20,6 +20,12 @@ public static class FileValidator
     private const int ProgressEvery = 2000;
 
     /// <summary>
+    /// The most <c>field.replaced_characters</c> warnings one file gets: warnings are kept whole in memory and in the
+    /// import record, and a file with lost letters in every row says so well enough in its first ten thousand.
+    /// </summary>
+    internal const int MaxReplacedWarnings = 10_000;
+
+    /// <summary>
     /// Validates <paramref name="file"/> (seekable: it is read twice, once to detect the encoding) and returns every
     /// error at once, sorted by row then template column.
     /// </summary>
@@ -39,7 +45,7 @@ public static class FileValidator
         {
             return Fail(e.Issue);
         }
-        if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback());
+        if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback(format.Encoding.CodePage));
 
         try
         {
@@ -70,6 +76,7 @@ public static class FileValidator
         var planner = context.Mode.HasPlan() ? new PlanState(context) : null;
         var rows = 0;
         var rowErrors = new List<ImportIssue>();
+        var replacedWarnings = 0;
         while (records.MoveNext())
         {
             var record = records.Current;
@@ -82,7 +89,15 @@ public static class FileValidator
             if (record.Fields.Length != header.FieldCount)
                 rowErrors.Add(Issues.RowFieldCount(record.Row, record.Fields.Length, header.FieldCount));
             else
+            {
                 (username, email) = checker.Check(record, rowErrors);
+                if (replacedWarnings < MaxReplacedWarnings)
+                {
+                    var before = warnings.Count;
+                    checker.CheckReplacedCharacters(record, warnings);
+                    replacedWarnings += warnings.Count - before;
+                }
+            }
 
             // An update or sync compares every valid row with the user it names, so each one waits for the look-up.
             var user = planner is not null && rowErrors.Count == 0 && username is not null ? checker.ReadUser(record) : null;
