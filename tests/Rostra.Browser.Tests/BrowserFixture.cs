@@ -78,7 +78,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Adds a teacher of both of the district's schools, in its program.</summary>
     public Task AddTeacherAsync(TestDistrict district, string username, string firstName, string lastName) =>
         Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, $"{username}@example.org", [Roles.Teacher], null,
-            [district.ElementarySchool, district.MiddleSchool], [district.ProgramId], hasher.Hash(Password)), default);
+            [district.ElementarySchool, district.MiddleSchool], [district.ProgramId], Hasher.Hash(Password)), default);
 
     public string UploadsFolder => Path.Combine(folder, "uploads");
 
