@@ -6,9 +6,8 @@ using Rostra.Benchmarks.Data;
 using Rostra.Benchmarks.EndToEnd;
 using Rostra.Benchmarks.Micro;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
 using Rostra.Storage;
 
 // Rostra's benchmarks: seeded data, a baseline in the same run, results as ratios. See bench/README.md.

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 

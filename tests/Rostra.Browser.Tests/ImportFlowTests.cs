@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using Rostra.Browser.Tests.Pages;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 using static Microsoft.Playwright.Assertions;
 

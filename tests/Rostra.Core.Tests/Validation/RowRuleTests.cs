@@ -1,3 +1,4 @@
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

@@ -50,7 +50,7 @@ public sealed record ImportView(
         record.CreatedAt,
         record.CreatedBy,
         record.UpdatedAt,
-        percent ?? (Core.Import.ImportStatus.IsFinal(record.Status) || record.Status == Core.Import.ImportStatus.Valid ? 100 : null),
+        percent ?? (Core.ImportStatus.IsFinal(record.Status) || record.Status == Core.ImportStatus.Valid ? 100 : null),
         record.Message,
         record.FileSha256);
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 
-namespace Rostra.Imports.Jobs;
+namespace Rostra.Imports;
 
 /// <summary>
 /// Plaintext passwords waiting to be hashed are kept only as ASP.NET Core Data Protection ciphertext, under a

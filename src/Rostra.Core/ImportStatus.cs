@@ -1,4 +1,4 @@
-namespace Rostra.Core.Import;
+namespace Rostra.Core;
 
 /// <summary>The states of an import, as the API reports them.</summary>
 public static class ImportStatus

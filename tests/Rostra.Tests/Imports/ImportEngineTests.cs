@@ -2,20 +2,19 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
-using Rostra.Imports.Jobs;
+using Rostra.Core.Passwords;
+using Rostra.Imports;
 using Rostra.Storage;
 
-namespace Rostra.Tests.Jobs;
+namespace Rostra.Tests.Imports;
 
-public sealed class SqliteImportJobRunnerTests : ImportJobRunnerTests
+public sealed class SqliteImportEngineTests : ImportEngineTests
 {
     protected override TestProvider Provider => TestProvider.Sqlite;
 }
 
-public sealed class PostgresImportJobRunnerTests : ImportJobRunnerTests
+public sealed class PostgresImportEngineTests : ImportEngineTests
 {
     protected override TestProvider Provider => TestProvider.Postgres;
 }
@@ -24,7 +23,7 @@ public sealed class PostgresImportJobRunnerTests : ImportJobRunnerTests
 /// The durable engine in-process, two runners standing for two nodes on one database: validation and staging,
 /// hashing shared by both, confirm, the final write, cancel, conflicts. Real database, cheap hashing.
 /// </summary>
-public abstract class ImportJobRunnerTests : IAsyncLifetime
+public abstract class ImportEngineTests : IAsyncLifetime
 {
     private const string DistrictId = "lincoln-usd";
     private const string ProgramId = "reading";
@@ -59,13 +58,13 @@ public abstract class ImportJobRunnerTests : IAsyncLifetime
         if (database is not null) await database.DisposeAsync();
     }
 
-    private ImportJobRunner Runner(string node, int chunkRows = 3) =>
-        new(Store, Hasher, new PasswordVault(keys), new JobSettings(node, Workers: 1, ChunkRows: chunkRows), NullLogger<ImportJobRunner>.Instance);
+    private ImportEngine Runner(string node, int chunkRows = 3) =>
+        new(Store, Hasher, new PasswordVault(keys), new ImportEngineSettings(node, Workers: 1, ChunkRows: chunkRows), NullLogger<ImportEngine>.Instance);
 
     private static string Students(int count, string prefix = "stu") =>
         Header + "\r\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"Ann{i},Lee,{prefix}{i},Secret#{i}aB,3,1001,\r\n"));
 
-    private async Task<(ImportRecord Import, ValidationResult? Result)> UploadAsync(ImportJobRunner runner, string csv)
+    private async Task<(ImportRecord Import, ValidationResult? Result)> UploadAsync(ImportEngine runner, string csv)
     {
         var now = DateTimeOffset.UtcNow;
         var import = new ImportRecord(Guid.NewGuid(), DistrictId, ProgramId, UserType.Student, "students.csv", new string('0', 64),
@@ -78,7 +77,7 @@ public abstract class ImportJobRunnerTests : IAsyncLifetime
 
     private async Task<ImportRecord> ReloadAsync(Guid id) => (await Store.GetImportAsync(DistrictId, id, Ct))!;
 
-    private static async Task DrainAsync(params ImportJobRunner[] runners)
+    private static async Task DrainAsync(params ImportEngine[] runners)
     {
         // Round-robin, one piece of work each, like nodes polling side by side.
         bool any;
@@ -172,7 +171,7 @@ public abstract class ImportJobRunnerTests : IAsyncLifetime
         await DrainAsync(a);
 
         var failed = await ReloadAsync(import.Id);
-        Assert.Equal((ImportStatus.Failed, ImportJobRunner.TakenMessage, 1), (failed.Status, failed.Message, failed.ErrorCount));
+        Assert.Equal((ImportStatus.Failed, ImportEngine.TakenMessage, 1), (failed.Status, failed.Message, failed.ErrorCount));
         Assert.Equal([Issues.UsernameTaken(4, "stu3")], await Store.GetImportErrorsAsync(import.Id, 0, 10, Ct));
         var row = Assert.Single(await Store.ReadErrorRowsAsync(import.Id, Ct).ToListAsync());
         Assert.Equal(["Ann3", "Lee", "stu3", null, "3", "1001", null], row.Cells);

@@ -2,12 +2,11 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
 using Rostra.Storage;
 
-namespace Rostra.Imports.Jobs;
+namespace Rostra.Imports;
 
 /// <summary>
 /// The durable import engine of one node. Everything an import is lives in the database, so any node can show,
@@ -23,7 +22,7 @@ namespace Rostra.Imports.Jobs;
 /// Cancel is a status change: workers see it when they renew a lease or save a chunk, and housekeeping deletes the
 /// staged rows (and so the protected passwords) of every import that ended.
 /// </summary>
-public sealed class ImportJobRunner(IRostraStore store, PasswordHasher hasher, PasswordVault vault, JobSettings settings, ILogger<ImportJobRunner> logger)
+public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger)
 {
     public const string StaleValidationMessage =
         "The server restarted while checking this file. Nothing was imported: upload the file again.";
@@ -47,7 +46,7 @@ public sealed class ImportJobRunner(IRostraStore store, PasswordHasher hasher, P
     /// <summary>Tells this process's claims apart from an earlier run of the same node (a restart does not inherit claims).</summary>
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
 
-    public JobSettings Settings => settings;
+    public ImportEngineSettings Settings => settings;
 
     /// <summary>The claim token of one worker slot: node, process run, slot.</summary>
     public string Worker(int slot) => $"{settings.NodeId}:{run}:{slot}";

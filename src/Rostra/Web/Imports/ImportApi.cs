@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Imports.Jobs;
+using Rostra.Core.Validation;
+using Rostra.Imports;
 using Rostra.Storage;
 using Rostra.Web.Api;
 using Rostra.Web.Auth;
@@ -15,14 +15,14 @@ namespace Rostra.Web.Imports;
 
 /// <summary>
 /// What the API does with imports: receive an upload, confirm, cancel. The work itself runs in
-/// <see cref="ImportWorker"/>; this class only moves state, through the store, one decision at a time.
+/// <see cref="ImportBackgroundService"/>; this class only moves state, through the store, one decision at a time.
 /// </summary>
-internal sealed class ImportService(
+internal sealed class ImportApi(
     IRostraStore store,
-    ImportJobs jobs,
+    UploadQueue queue,
     UploadFiles uploads,
     WebRuntime runtime,
-    ImportJobRunner runner,
+    ImportEngine runner,
     TimeProvider time)
 {
     private static readonly string[] FromValid = [ImportStatus.Valid];
@@ -38,7 +38,7 @@ internal sealed class ImportService(
         // Validation progress lives on the node that reads the file; hashing progress is in the database, seen by every node.
         var percent = ImportStatus.IsFinal(record.Status) ? null
             : record.Status == ImportStatus.Importing && record.Chunks is not null ? (int)Math.Min(99, record.HashedRows * 99L / Math.Max(1, record.Rows))
-            : jobs.Find(record.Id)?.Percent;
+            : queue.Find(record.Id)?.Percent;
         var chunks = record.Chunks is null ? [] : await store.GetImportChunksAsync(record.Id, cancellationToken);
         return ImportView.From(record, warnings, percent) with
         {
@@ -168,8 +168,8 @@ internal sealed class ImportService(
             await store.CreateImportAsync(record, cancellationToken);
             // Held by this node from the start: if it dies before validating, another node sees the lease lapse.
             await store.RenewImportLeaseAsync(id, runner.Worker(-1), now + runner.Settings.LeaseTime, cancellationToken);
-            var job = jobs.Register(id);
-            jobs.Enqueue(new ImportWork(job, ImportStep.Validate, district, userType, programId));
+            var validation = queue.Register(id);
+            queue.Enqueue(new QueuedUpload(validation, district, userType, programId));
             return TypedResults.Accepted($"/api/imports/{id}", ImportView.From(record, [], 0));
         }
         finally
@@ -190,7 +190,7 @@ internal sealed class ImportService(
         {
             return NotFound();
         }
-        await jobs.Decisions.WaitAsync(cancellationToken);
+        await queue.Decisions.WaitAsync(cancellationToken);
         try
         {
             record = await store.GetImportAsync(user.DistrictId, id, cancellationToken) ?? record;
@@ -220,7 +220,7 @@ internal sealed class ImportService(
         }
         finally
         {
-            jobs.Decisions.Release();
+            queue.Decisions.Release();
         }
     }
 
@@ -235,17 +235,17 @@ internal sealed class ImportService(
         {
             return NotFound();
         }
-        ImportJob? running = null;
-        await jobs.Decisions.WaitAsync(cancellationToken);
+        UploadValidation? running = null;
+        await queue.Decisions.WaitAsync(cancellationToken);
         try
         {
             // The status first, in the database, where every node's workers see it: they stop at their next
             // lease renewal or chunk save, and the final write (which holds the import's row) refuses a cancelled import.
             // While a final write is committing, this waits for it, and then the import is completed, not cancelled.
-            if (await store.TryTransitionAsync(id, Cancellable, ImportStatus.Cancelled, ImportWorker.CancelledMessage, cancellationToken))
+            if (await store.TryTransitionAsync(id, Cancellable, ImportStatus.Cancelled, ImportBackgroundService.CancelledMessage, cancellationToken))
             {
                 await store.PurgeStagedRowsAsync(id, cancellationToken);
-                running = jobs.Find(id);
+                running = queue.Find(id);
                 if (running is null)
                 {
                     uploads.DeleteUpload(id);
@@ -259,7 +259,7 @@ internal sealed class ImportService(
         }
         finally
         {
-            jobs.Decisions.Release();
+            queue.Decisions.Release();
         }
 
         if (running is not null)

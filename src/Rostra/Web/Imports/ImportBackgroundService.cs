@@ -1,9 +1,7 @@
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
 using Rostra.Imports;
-using Rostra.Imports.Jobs;
 using Rostra.Storage;
 
 namespace Rostra.Web.Imports;
@@ -11,24 +9,24 @@ namespace Rostra.Web.Imports;
 /// <summary>
 /// The background work of one node. Uploads received here are validated here, a few at a time
 /// (<see cref="WebRuntime.ConcurrentImports"/>), and their valid rows staged in the database by the durable engine
-/// (<see cref="ImportJobRunner"/>); the upload file is deleted as soon as that is done. Everything after that —
+/// (<see cref="ImportEngine"/>); the upload file is deleted as soon as that is done. Everything after that —
 /// hashing before and after CONFIRM, the final all-or-nothing write — is claimed from the database by the workers of
-/// every node, this one's included (<see cref="ImportJobRunner.RunAsync"/>). A restart loses no hashing, and
+/// every node, this one's included (<see cref="ImportEngine.RunAsync"/>). A restart loses no hashing, and
 /// any node can show, confirm or cancel any import.
 /// </summary>
-internal sealed class ImportWorker(
-    ImportJobs jobs,
+internal sealed class ImportBackgroundService(
+    UploadQueue queue,
     IRostraStore store,
-    ImportJobRunner runner,
+    ImportEngine runner,
     UploadFiles uploads,
     WebRuntime runtime,
-    ILogger<ImportWorker> logger) : BackgroundService
+    ILogger<ImportBackgroundService> logger) : BackgroundService
 {
     public const string CancelledMessage = "Cancelled. Nothing was imported.";
 
-    public const string ConflictMessage = ImportJobRunner.TakenMessage;
+    public const string ConflictMessage = ImportEngine.TakenMessage;
 
-    public const string FailedMessage = ImportJobRunner.FailedMessage;
+    public const string FailedMessage = ImportEngine.FailedMessage;
 
     private static readonly string[] Running = [ImportStatus.Validating];
 
@@ -44,17 +42,17 @@ internal sealed class ImportWorker(
     /// <see cref="WebRuntime.UnconfirmedExpiry"/>) and deletes their staged passwords. The engine also does this on its own, every few seconds.
     /// </summary>
     internal Task<HousekeepingResult> ExpireOnceAsync(CancellationToken cancellationToken, TimeSpan? olderThan = null) =>
-        store.HousekeepAsync(ImportJobRunner.StaleValidationMessage, olderThan ?? runtime.UnconfirmedExpiry, ExpiredMessage, cancellationToken);
+        store.HousekeepAsync(ImportEngine.StaleValidationMessage, olderThan ?? runtime.UnconfirmedExpiry, ExpiredMessage, cancellationToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        var left = jobs.StopAll();
+        var left = queue.StopAll();
         await base.StopAsync(cancellationToken);
         // Validations queued here never started, and their upload is only on this node: record it now.
-        foreach (var job in left.Where(j => !j.Completion.IsCompleted))
+        foreach (var validation in left.Where(j => !j.Completion.IsCompleted))
         {
-            await store.TryTransitionAsync(job.Id, Running, ImportStatus.Failed, ImportJobRunner.StaleValidationMessage, CancellationToken.None);
-            uploads.DeleteUpload(job.Id);
+            await store.TryTransitionAsync(validation.Id, Running, ImportStatus.Failed, ImportEngine.StaleValidationMessage, CancellationToken.None);
+            uploads.DeleteUpload(validation.Id);
         }
     }
 
@@ -62,7 +60,7 @@ internal sealed class ImportWorker(
     {
         try
         {
-            await foreach (var work in jobs.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken))
             {
                 await RunAsync(work, stoppingToken);
             }
@@ -73,10 +71,10 @@ internal sealed class ImportWorker(
         }
     }
 
-    private async Task RunAsync(ImportWork work, CancellationToken stoppingToken)
+    private async Task RunAsync(QueuedUpload work, CancellationToken stoppingToken)
     {
-        var job = work.Job;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.Token, stoppingToken);
+        var validation = work.Validation;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(validation.Token, stoppingToken);
         var cancellationToken = linked.Token;
         try
         {
@@ -85,36 +83,36 @@ internal sealed class ImportWorker(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var (status, message) = job.CancelRequested
+            var (status, message) = validation.CancelRequested
                 ? (ImportStatus.Cancelled, CancelledMessage)
-                : (ImportStatus.Failed, ImportJobRunner.StaleValidationMessage);
-            await store.TryTransitionAsync(job.Id, Running, status, message, CancellationToken.None);
-            await store.PurgeStagedRowsAsync(job.Id, CancellationToken.None);
+                : (ImportStatus.Failed, ImportEngine.StaleValidationMessage);
+            await store.TryTransitionAsync(validation.Id, Running, status, message, CancellationToken.None);
+            await store.PurgeStagedRowsAsync(validation.Id, CancellationToken.None);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Import {ImportId} failed during validation.", job.Id);
-            await store.TryTransitionAsync(job.Id, Running, ImportStatus.Failed, FailedMessage, CancellationToken.None);
-            await store.PurgeStagedRowsAsync(job.Id, CancellationToken.None);
+            logger.LogError(e, "Import {ImportId} failed during validation.", validation.Id);
+            await store.TryTransitionAsync(validation.Id, Running, ImportStatus.Failed, FailedMessage, CancellationToken.None);
+            await store.PurgeStagedRowsAsync(validation.Id, CancellationToken.None);
         }
         finally
         {
             // The upload held passwords in plaintext: it goes as soon as validation and staging end, whatever the outcome.
-            uploads.DeleteUpload(job.Id);
-            jobs.Finish(job);
-            job.Dispose();
+            uploads.DeleteUpload(validation.Id);
+            queue.Finish(validation);
+            validation.Dispose();
         }
     }
 
-    private async Task ValidateAsync(ImportWork work, CancellationToken cancellationToken)
+    private async Task ValidateAsync(QueuedUpload work, CancellationToken cancellationToken)
     {
-        var id = work.Job.Id;
+        var id = work.Validation.Id;
         var record = await store.GetImportAsync(work.District.Id, id, cancellationToken)
             ?? throw new InvalidOperationException($"Import {id} is gone.");
         ValidationResult? result;
         await using (var file = UploadFiles.OpenRead(uploads.Upload(id)))
         {
-            var progress = new ProgressReporter(store, id, work.Job, logger);
+            var progress = new ProgressReporter(store, id, work.Validation, logger);
             result = await runner.ValidateAsync(record, work.District, file, runtime.Limits, progress, cancellationToken);
             await progress.FlushAsync();
         }
@@ -132,8 +130,8 @@ internal sealed class ImportWorker(
         public void Report(T value) => action(value);
     }
 
-    /// <summary>Validation progress: the percentage of bytes read lives in the job; rows reach the store every second.</summary>
-    private sealed class ProgressReporter(IRostraStore store, Guid id, ImportJob job, ILogger logger) : IProgress<ValidationProgress>
+    /// <summary>Validation progress: the percentage of bytes read lives in the validation; rows reach the store every second.</summary>
+    private sealed class ProgressReporter(IRostraStore store, Guid id, UploadValidation validation, ILogger logger) : IProgress<ValidationProgress>
     {
         private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
         private long lastSaved = Environment.TickCount64;
@@ -144,7 +142,7 @@ internal sealed class ImportWorker(
         {
             if (value.TotalBytes > 0)
             {
-                job.ReportPercent((int)(value.BytesRead * 100 / value.TotalBytes));
+                validation.ReportPercent((int)(value.BytesRead * 100 / value.TotalBytes));
             }
             var now = Environment.TickCount64;
             if (now - Volatile.Read(ref lastSaved) >= Interval.TotalMilliseconds && Interlocked.Exchange(ref saving, 1) == 0)

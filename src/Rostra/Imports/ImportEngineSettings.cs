@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rostra.Imports.Jobs;
+namespace Rostra.Imports;
 
 /// <summary>
 /// How a node takes part in durable import work. From the environment (<see cref="FromEnvironment"/>), so every
@@ -13,7 +13,7 @@ namespace Rostra.Imports.Jobs;
 /// <param name="Poll">How long an idle worker waits before looking for work again (<c>ROSTRA_JOB_POLL_MS</c>, 500).</param>
 /// <param name="ValidExpiry">How long a valid import may wait for CONFIRM before it is cancelled and its passwords deleted (<c>ROSTRA_VALID_IMPORT_HOURS</c>, 24).</param>
 /// <param name="Housekeeping">How often a node fails stale validations, expires imports and purges staged rows (15 s).</param>
-public sealed record JobSettings(
+public sealed record ImportEngineSettings(
     string NodeId,
     int Workers,
     int ChunkRows = 500,
@@ -39,12 +39,12 @@ public sealed record JobSettings(
     /// <summary>Test only (<c>ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS</c>): a pause inside the final write just before it commits. Zero in production.</summary>
     public TimeSpan TestPauseBeforeCommit { get; init; }
 
-    public static JobSettings FromEnvironment(Func<string, string?>? get = null)
+    public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
         // Host and process: two processes on one machine must never share claims.
         var node = get("ROSTRA_NODE_ID") is { Length: > 0 } id ? id.Trim() : $"{Environment.MachineName}-{Environment.ProcessId}";
-        return new JobSettings(
+        return new ImportEngineSettings(
             node,
             Positive(get("ROSTRA_JOB_WORKERS")) ?? Environment.ProcessorCount,
             Positive(get("ROSTRA_CHUNK_ROWS")) ?? 500,

@@ -2,7 +2,7 @@ using Rostra.Core;
 using Rostra.Core.Csv;
 using Rostra.Storage;
 
-namespace Rostra.Imports.Jobs;
+namespace Rostra.Imports;
 
 /// <summary>
 /// The cells the error report gives back: the file's header as written, and each row with errors as written,
