@@ -22,7 +22,7 @@ internal static class ApiEndpoints
         var api = endpoints.MapGroup("/api")
             .RequireAuthorization(AuthSetup.DistrictAdminPolicy);
 
-        api.MapGet("/templates/{type}", async (string type, string? format, ClaimsPrincipal principal, IRostraStore store, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/templates/{type}", async (string type, string? format, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
             {
                 if (!UserTypes.TryParse(type, out var userType))
                     return Results.NotFound(new ApiError("type.invalid", "There are templates for student, teacher and school-admin."));
@@ -30,11 +30,12 @@ internal static class ApiEndpoints
                     return Results.File(Templates.FileBytes(userType), "text/csv; charset=utf-8", Templates.FileName(userType));
                 if (!format.Equals("xlsx", StringComparison.OrdinalIgnoreCase))
                     return Results.BadRequest(new ApiError("format.invalid", "The template comes as format=csv or format=xlsx."));
-                // The workbook of the caller's district: a second sheet lists its schools. Written straight to the response.
+                // The workbook of the caller's district: a second sheet lists its schools. A few kilobytes, so written
+                // whole before sending (the zip writer closes its archive with a synchronous write Kestrel refuses).
                 var schools = await store.ListSchoolsAsync(CurrentUser.From(principal).DistrictId, ct);
-                return Results.Stream(
-                    body => TemplateWorkbook.WriteAsync(body, userType, schools, ct),
-                    TemplateWorkbook.ContentType, TemplateWorkbook.FileName(userType));
+                using var workbook = new MemoryStream();
+                await TemplateWorkbook.WriteAsync(workbook, userType, schools, ct);
+                return Results.File(workbook.ToArray(), TemplateWorkbook.ContentType, TemplateWorkbook.FileName(userType));
             })
             .WithName("GetTemplate")
             .WithSummary("The template of a user type (student, teacher, school-admin): CSV, or with format=xlsx an Excel workbook with the district's schools.")
