@@ -4,7 +4,6 @@ using System.Text;
 using ExcelDataReader;
 using ExcelNumberFormat;
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 
 namespace Rostra.Core.Workbooks;

@@ -126,7 +126,7 @@ public sealed class CorpusWorkbookTests
             for (var i = 0; i <= WorkbookFile.MaxSharedStringBytes >> 20; i++) await strings.WriteAsync(zeros);
         }
 
-        var result = await Validate(UserType.Student, zip.ToArray(), limits: new Import.ImportLimits(MaxFileBytes: 10L << 20));
+        var result = await Validate(UserType.Student, zip.ToArray(), limits: new ImportLimits(MaxFileBytes: 10L << 20));
 
         AssertIssue(Assert.Single(result.Errors), null, null, IssueCodes.FileTooLarge);
     }
