@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Rostra.Core;
+using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
@@ -67,9 +68,13 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         try
         {
             var context = await ValidationContexts.CreateAsync(store, district, import.UserType, limits, token);
+            // An update or sync compares every row with the district's users and keeps its plan (SPEC §10).
+            if (import.Mode.HasPlan())
+                context = context with { Mode = import.Mode, Roster = store, ProgramId = import.ProgramId, Plan = new Roster.StorePlanSink(store, import.Id) };
             var result = await FileValidator.ValidateAsync(file, context, progress, token);
             if (!result.IsValid)
             {
+                if (import.Mode.HasPlan()) await store.ClearPlanAsync(import.Id, CancellationToken.None);
                 var errorRows = result.Errors.Where(e => e.Row is > 1).Select(e => e.Row!.Value).ToHashSet();
                 if (ErrorRowCells.Read(file, errorRows, token) is { } cells)
                     await store.SaveErrorRowsAsync(import.Id, cells.Header, cells.Rows, token);
@@ -82,6 +87,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
             file.Position = 0;
             await StageAsync(import, context, file, token);
+            if (result.Plan is { } plan) await store.SavePlanAsync(import.Id, plan, token);
             if (!await store.CompleteStagingAsync(import.Id, result.Rows, result.Warnings, CancellationToken.None))
             {
                 await store.PurgeStagedRowsAsync(import.Id, CancellationToken.None);

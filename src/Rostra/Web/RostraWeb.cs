@@ -11,6 +11,7 @@ using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web.Api;
+using Rostra.Web.Roster;
 using Rostra.Web.Auth;
 using Rostra.Web.Imports;
 
@@ -70,6 +71,7 @@ public static class RostraWeb
         builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton<IKeyRingStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton(new PasswordHasher(hashing));
+        builder.Services.AddSingleton(Rostra.Roster.RosterSettings.FromEnvironment());
         builder.Services.AddHostedService(services => new StartupTasks(
             services.GetRequiredService<IRostraStore>(),
             services.GetRequiredService<PasswordHasher>(),
@@ -125,6 +127,7 @@ public static class RostraWeb
             .ExcludeFromDescription();
         app.MapOpenApi().AllowAnonymous();
         app.MapRostraApi();
+        app.MapRosterApi();
         app.MapRazorPages();
 
         app.Lifetime.ApplicationStarted.Register(() =>

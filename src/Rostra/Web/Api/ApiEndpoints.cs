@@ -102,11 +102,13 @@ internal static class ApiEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapPost("/imports/{id:guid}/confirm", (Guid id, ClaimsPrincipal principal, ImportApi imports, CancellationToken ct) =>
-                imports.ConfirmAsync(CurrentUser.From(principal), id, ct))
+        api.MapPost("/imports/{id:guid}/confirm", async (Guid id, HttpRequest request, ClaimsPrincipal principal, ImportApi imports, CancellationToken ct) =>
+                await Roster.RosterEndpoints.ReadConfirmBodyAsync(request, ct) is { } body
+                    ? await imports.ConfirmAsync(CurrentUser.From(principal), id, body.AllowDeactivations, ct)
+                    : Results.BadRequest(new ApiError("request.malformed", "The body of a confirm is empty or {\"allowDeactivations\": N}.")))
             .RequireAntiforgeryForCookies()
             .WithName("ConfirmImport")
-            .WithSummary("Starts writing a valid import; repeat calls answer the current state.")
+            .WithSummary("Starts writing a valid import; repeat calls answer the current state. A sync over the deactivation threshold needs {\"allowDeactivations\": N} naming its exact number.")
             .Produces<ImportView>(StatusCodes.Status202Accepted)
             .Produces<ImportView>()
             .Produces<ImportConflict>(StatusCodes.Status409Conflict)

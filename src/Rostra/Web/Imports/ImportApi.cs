@@ -23,6 +23,7 @@ internal sealed class ImportApi(
     UploadFiles uploads,
     WebRuntime runtime,
     ImportEngine runner,
+    global::Rostra.Roster.RosterSettings roster,
     TimeProvider time)
 {
     private static readonly string[] FromValid = [ImportStatus.Valid];
@@ -43,6 +44,7 @@ internal sealed class ImportApi(
         return ImportView.From(record, warnings, percent) with
         {
             HashedRows = record.Chunks is null ? null : record.HashedRows,
+            DeactivationLimit = record.Mode == Core.Roster.ImportMode.Sync && record.Plan is { } plan ? roster.Threshold.Limit(plan.ActiveUsers) : null,
             HashedBy = chunks.Count == 0 ? null : HashedByNode(chunks),
         };
     }
@@ -88,7 +90,7 @@ internal sealed class ImportApi(
         var id = Guid.NewGuid();
         uploads.EnsureDirectory();
         var partial = uploads.Partial(id);
-        string? typeText = null, programText = null, fileName = null, sha256 = null;
+        string? typeText = null, programText = null, modeText = null, fileName = null, sha256 = null;
         try
         {
             try
@@ -110,12 +112,16 @@ internal sealed class ImportApi(
                             return TooLarge();
                         }
                     }
-                    else if (disposition.IsFormDisposition() && name is "type" or "program")
+                    else if (disposition.IsFormDisposition() && name is "type" or "program" or "mode")
                     {
                         var value = await ReadFieldAsync(section.Body, cancellationToken);
                         if (name == "type")
                         {
                             typeText = value;
+                        }
+                        else if (name == "mode")
+                        {
+                            modeText = value;
                         }
                         else
                         {
@@ -137,6 +143,11 @@ internal sealed class ImportApi(
             if (!UserTypes.TryParse(typeText, out var userType))
             {
                 return TypedResults.BadRequest(new ApiError("type.invalid", "Choose a user type: student, teacher or school-admin."));
+            }
+            var mode = Core.Roster.ImportMode.Create;
+            if (!string.IsNullOrWhiteSpace(modeText) && !Core.Roster.ImportModes.TryParse(modeText, out mode))
+            {
+                return TypedResults.BadRequest(new ApiError("mode.invalid", "The mode is create (add new users), update (add new and update existing users) or sync (the file is the full roster)."));
             }
             if (fileName is null || sha256 is null)
             {
@@ -164,7 +175,7 @@ internal sealed class ImportApi(
             File.Move(partial, uploads.Upload(id));
             var now = time.GetUtcNow();
             var record = new ImportRecord(id, district.Id, programId, userType, fileName, sha256, ImportStatus.Validating,
-                Rows: 0, ProcessedRows: 0, ErrorCount: 0, Imported: 0, now, user.Username, now);
+                Rows: 0, ProcessedRows: 0, ErrorCount: 0, Imported: 0, now, user.Username, now, Mode: mode);
             await store.CreateImportAsync(record, cancellationToken);
             // Held by this node from the start: if it dies before validating, another node sees the lease lapse.
             await store.RenewImportLeaseAsync(id, runner.Worker(-1), now + runner.Settings.LeaseTime, cancellationToken);
@@ -182,7 +193,7 @@ internal sealed class ImportApi(
     /// <c>POST /api/imports/{id}/confirm</c>: valid → importing, once. Repeats (a double click, a second tab) answer
     /// the current state; an import that cannot be confirmed is a 409.
     /// </summary>
-    public async Task<IResult> ConfirmAsync(CurrentUser user, Guid id, CancellationToken cancellationToken)
+    public async Task<IResult> ConfirmAsync(CurrentUser user, Guid id, int? allowDeactivations, CancellationToken cancellationToken)
     {
         var district = await store.GetDistrictAsync(user.DistrictId, cancellationToken);
         var record = await store.GetImportAsync(user.DistrictId, id, cancellationToken);
@@ -205,6 +216,11 @@ internal sealed class ImportApi(
             if (district.IsRosterSynced)
             {
                 return TypedResults.Conflict(new ImportConflict("district.roster_synced", WebMessages.RosterSynced(district), await ViewAsync(record, cancellationToken)));
+            }
+            // A sync that deactivates more than the threshold needs the confirm to name the number (SPEC §10).
+            if (roster.CheckThreshold(record.Plan, allowDeactivations) is { } threshold)
+            {
+                return TypedResults.Conflict(new ImportConflict(threshold.Code, threshold.Message, await ViewAsync(record, cancellationToken)));
             }
             // A status change is all CONFIRM is: the workers of every node see it, finish hashing and write the users.
             if (!await store.TryTransitionAsync(id, FromValid, ImportStatus.Importing, null, cancellationToken))
