@@ -10,6 +10,7 @@ internal sealed class ImportPage(IPage page)
     public ILocator UploadButton => page.Locator(Selectors.UploadButton);
     public ILocator DropZone => page.Locator(Selectors.DropZone);
     public ILocator TemplateLinks => page.Locator(Selectors.TemplateLinks);
+    public ILocator TemplateWorkbookLinks => page.Locator(Selectors.TemplateWorkbookLinks);
     public ILocator RosterSyncedNotice => page.Locator(Selectors.RosterSyncedNotice);
     public ILocator WrongTemplateDialog => page.Locator(Selectors.WrongTemplateDialog);
     public ILocator ProgressDialog => page.Locator(Selectors.ProgressDialog);
@@ -93,6 +94,26 @@ internal sealed class ImportPage(IPage page)
         var path = await download.PathAsync();
         var text = await System.IO.File.ReadAllTextAsync(path, Encoding.UTF8);
         return (download.SuggestedFilename, text.TrimStart('\uFEFF'));
+    }
+
+    /// <summary>Downloads the Excel template of a user type (its slug) and returns its file name and bytes.</summary>
+    public async Task<(string FileName, byte[] Bytes)> DownloadTemplateWorkbookAsync(string type)
+    {
+        var link = page.Locator($"{Selectors.TemplateWorkbookLinks}[data-template-xlsx='{type}']");
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        return (download.SuggestedFilename, await System.IO.File.ReadAllBytesAsync(await download.PathAsync()));
+    }
+
+    /// <summary>UPLOAD, then pick an Excel workbook of these bytes.</summary>
+    public async Task UploadWorkbookAsync(string fileName, byte[] bytes)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => UploadButton.ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload
+        {
+            Name = fileName,
+            MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Buffer = bytes,
+        });
     }
 
     public static FilePayload File(string fileName, string content) =>
