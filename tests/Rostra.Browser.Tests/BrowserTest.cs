@@ -50,7 +50,7 @@ public abstract class BrowserTest(BrowserFixture fixture)
     /// </summary>
     protected static async Task KeepScreenshotAsync(IPage page, string screen)
     {
-        var folder = Path.Combine(ResultsFolder(), "screens");
+        var folder = Path.Combine(RepositoryFolder.Results, "screens");
         Directory.CreateDirectory(folder);
         var width = page.ViewportSize?.Width ?? 0;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{screen}-{width}.png"), FullPage = true });
@@ -60,7 +60,7 @@ public abstract class BrowserTest(BrowserFixture fixture)
     {
         try
         {
-            var folder = Path.Combine(ResultsFolder(), "screenshots");
+            var folder = Path.Combine(RepositoryFolder.Results, "screenshots");
             Directory.CreateDirectory(folder);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
         }
@@ -68,22 +68,5 @@ public abstract class BrowserTest(BrowserFixture fixture)
         {
             // The page is gone; the test's own failure is what matters.
         }
-    }
-
-    /// <summary>TestResults at the repository root (ROSTRA_TEST_RESULTS overrides).</summary>
-    private static string ResultsFolder()
-    {
-        if (Environment.GetEnvironmentVariable("ROSTRA_TEST_RESULTS") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Rostra.slnx")))
-            {
-                return Path.Combine(dir.FullName, "TestResults");
-            }
-        }
-        return Path.Combine(AppContext.BaseDirectory, "TestResults");
     }
 }
