@@ -24,7 +24,10 @@ public abstract class BrowserTest(BrowserFixture fixture)
             ViewportSize = viewport,
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(15_000);
+        // Upper bounds for a page to show what a test waits for, not delays: a loaded machine (other builds beside the
+        // tests) can take many seconds, and a passing test never waits them out.
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
         // Intercept file choosers from the start: turning interception on inside RunAndWaitForFileChooserAsync
         // races a fast key press, and the chooser then opens unseen.

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Rostra.Browser.Tests.Pages;
 using Rostra.Core.Import;
@@ -150,11 +151,11 @@ public sealed class ImportFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(BrowserFixture.Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await PageLoads.SignedInAsync(page);
 
         await TabToAsync(page, "a", "Import users");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/import");
+        await PageLoads.ArrivedAsync(page, new Regex("/import$", RegexOptions.None, TimeSpan.FromSeconds(1)));
 
         await TabToAsync(page, "select", null, "user-type");
         await page.Keyboard.PressAsync("ArrowDown");
@@ -176,7 +177,7 @@ public sealed class ImportFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         await page.Keyboard.PressAsync("Enter");
         await TabToAsync(page, "a", "USERS");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/users");
+        await PageLoads.ArrivedAsync(page, new Regex("/users$", RegexOptions.None, TimeSpan.FromSeconds(1)));
         var users = new UsersPage(page);
         await Expect(users.Usernames).ToContainTextAsync([$"s1.{district.Suffix}"]);
     });
