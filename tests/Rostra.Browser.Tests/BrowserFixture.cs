@@ -29,6 +29,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Holds the checking of every file at its first username look-up, until the result is disposed.</summary>
     public IDisposable HoldChecking() => held.Hold();
 
+    /// <summary>Paces the checking of every file (each batch of username look-ups waits), until the result is disposed.</summary>
+    public IDisposable SlowChecking(TimeSpan pace) => held.Pace(pace);
+
     public IBrowser Browser { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;

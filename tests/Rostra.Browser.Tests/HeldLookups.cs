@@ -34,12 +34,31 @@ public class HeldLookups : DispatchProxy
         });
     }
 
+    /// <summary>
+    /// Paces username look-ups (each batch waits <paramref name="pace"/>) until the result is disposed, for a test that
+    /// follows a check's progress as it moves. A test that only needs the check still running uses <see cref="Hold"/>.
+    /// </summary>
+    public IDisposable Pace(TimeSpan pace)
+    {
+        Volatile.Write(ref paceTicks, pace.Ticks);
+        return new Release(() => Volatile.Write(ref paceTicks, 0));
+    }
+
+    private long paceTicks;
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        if (targetMethod.Name == nameof(IUserLookup.FindTakenUsernamesAsync) && Volatile.Read(ref gate) is { } held && args?[^1] is CancellationToken token)
+        if (targetMethod.Name == nameof(IUserLookup.FindTakenUsernamesAsync) && args?[^1] is CancellationToken token)
         {
-            return AfterAsync(held.Task, token, () => (Task<IReadOnlySet<string>>)Call(targetMethod, args)!);
+            if (Volatile.Read(ref gate) is { } held)
+            {
+                return AfterAsync(held.Task, token, () => (Task<IReadOnlySet<string>>)Call(targetMethod, args)!);
+            }
+            if (Volatile.Read(ref paceTicks) is > 0 and var ticks)
+            {
+                return AfterAsync(Task.Delay(TimeSpan.FromTicks(ticks), token), token, () => (Task<IReadOnlySet<string>>)Call(targetMethod, args)!);
+            }
         }
         return Call(targetMethod, args);
     }
