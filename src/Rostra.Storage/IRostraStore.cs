@@ -6,7 +6,7 @@ namespace Rostra.Storage;
 /// Everything Rostra keeps, behind one interface with a SQLite and a PostgreSQL implementation.
 /// Every query about users, schools, programs and imports is scoped by district id.
 /// </summary>
-public interface IRostraStore : IUserLookup, IAsyncDisposable
+public interface IRostraStore : IUserLookup, ISignInStore, IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     string Provider { get; }
@@ -33,13 +33,11 @@ public interface IRostraStore : IUserLookup, IAsyncDisposable
     /// <summary>A user by username (case-insensitive), across districts, for sign-in.</summary>
     Task<UserAccount?> FindUserAsync(string username, CancellationToken cancellationToken);
     Task<UserAccount?> GetUserAsync(long userId, CancellationToken cancellationToken);
-    /// <summary>Records a failed sign-in; returns the new failure count.</summary>
-    Task<int> RecordFailedLoginAsync(long userId, DateTimeOffset? lockedUntil, CancellationToken cancellationToken);
-    Task RecordSuccessfulLoginAsync(long userId, CancellationToken cancellationToken);
     Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken);
 
-    // API tokens: only a SHA-256 of the token is stored.
+    // API tokens: only a SHA-256 of the token is stored (listing and revoking: ISignInStore).
     Task AddTokenAsync(long userId, byte[] tokenHash, CancellationToken cancellationToken);
+    /// <summary>The user a token acts as (and notes the token's use, at most once a minute); null for an unknown token.</summary>
     Task<UserAccount?> FindUserByTokenAsync(byte[] tokenHash, CancellationToken cancellationToken);
 
     // Imports.
@@ -196,7 +194,10 @@ public sealed record NewUser(
     string? PasswordHash,
     int? Row = null);
 
-/// <summary>A stored user as sign-in and the pages need it.</summary>
+/// <summary>
+/// A stored user as sign-in and the pages need it. <see cref="SecurityStamp"/> changes when the user signs out: a
+/// session signed in with another stamp has ended.
+/// </summary>
 public sealed record UserAccount(
     long Id,
     string DistrictId,
@@ -206,8 +207,7 @@ public sealed record UserAccount(
     string? Email,
     IReadOnlyList<string> Roles,
     string? PasswordHash,
-    int FailedLogins,
-    DateTimeOffset? LockedUntil)
+    string SecurityStamp)
 {
     public bool IsDistrictAdmin => Roles.Contains(Core.Roles.DistrictAdmin);
 }

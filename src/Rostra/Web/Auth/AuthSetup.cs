@@ -39,6 +39,7 @@ internal static class AuthSetup
                 // The API answers 401/403; only pages send a person to the login page.
                 cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                cookie.Events.OnValidatePrincipal = AccountCheck.ValidateCookieAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerScheme, null);
 

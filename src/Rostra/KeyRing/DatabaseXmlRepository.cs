@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Rostra.Storage;
 
-namespace Rostra.Imports.Jobs;
+namespace Rostra.KeyRing;
 
 /// <summary>
 /// The Data Protection key ring in the database (<c>data_protection_keys</c>), so every node reads the same keys:
@@ -14,6 +14,15 @@ public sealed class DatabaseXmlRepository(IRostraStore store) : IXmlRepository
     public IReadOnlyCollection<XElement> GetAllElements() =>
         store.GetDataProtectionKeysAsync(CancellationToken.None).GetAwaiter().GetResult().Select(xml => XElement.Parse(xml)).ToList();
 
-    public void StoreElement(XElement element, string friendlyName) =>
-        store.StoreDataProtectionKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), CancellationToken.None).GetAwaiter().GetResult();
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        try
+        {
+            store.StoreDataProtectionKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (DuplicateKeyException) when (friendlyName.StartsWith("revocation-", StringComparison.Ordinal))
+        {
+            // Two nodes starting at once revoked the same key: once is enough.
+        }
+    }
 }
