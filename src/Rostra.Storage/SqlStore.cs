@@ -4,6 +4,7 @@ using System.Text.Json;
 using Rostra.Core;
 using Rostra.Core.Import;
 using Rostra.Core.Validation;
+using Rostra.Storage.Search;
 
 namespace Rostra.Storage;
 
@@ -45,16 +46,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>Adds a parameter holding a set of values for <see cref="InSet"/>.</summary>
     protected abstract void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values);
 
-    /// <summary>SQL that lower-cases <paramref name="expression"/> the way .NET's ToLowerInvariant does, as far as the provider can.</summary>
-    protected abstract string Lower(string expression);
-
     /// <summary>Appended to ORDER BY of names so both providers sort by code point (PostgreSQL would use the database's locale).</summary>
     protected virtual string BinaryCollation => "";
-
-    /// <summary>Gives a connection what <see cref="Lower"/> needs (SQLite registers a function).</summary>
-    protected virtual void PrepareForSearch(DbConnection connection)
-    {
-    }
 
     /// <summary>Inserts the errors of one import, numbered from 0 in their order.</summary>
     protected abstract Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ImportIssue> errors, CancellationToken cancellationToken);
@@ -284,7 +277,6 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     public async Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        PrepareForSearch(connection);
 
         var where = "u.district_id = @district_id";
         if (!string.IsNullOrWhiteSpace(query.Type))
@@ -292,16 +284,25 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         if (!string.IsNullOrWhiteSpace(query.SchoolId))
             where += " AND EXISTS (SELECT 1 FROM user_schools us JOIN schools s ON s.school_id = us.school_id " +
                      "WHERE us.user_id = u.id AND us.district_id = @district_id AND lower(s.school_id) = lower(@school_id))";
-        if (!string.IsNullOrWhiteSpace(query.Search))
-            where += $" AND (u.username_key LIKE @search ESCAPE '\\' OR {Lower("u.first_name")} LIKE @search ESCAPE '\\' " +
-                     $"OR {Lower("u.last_name")} LIKE @search ESCAPE '\\' OR u.email_key LIKE @search ESCAPE '\\')";
+        var search = string.IsNullOrWhiteSpace(query.Search) ? null : SearchText.Normalize(query.Search);
+        if (search is not null)
+            where += " AND u.id IN (" + SearchMatches() + ")";
 
         void AddFilters(DbCommand command)
         {
             Add(command, "district_id", query.DistrictId);
             if (!string.IsNullOrWhiteSpace(query.Type)) Add(command, "role_pattern", "%," + EscapeLike(query.Type.Trim()) + ",%");
             if (!string.IsNullOrWhiteSpace(query.SchoolId)) Add(command, "school_id", query.SchoolId.Trim());
-            if (!string.IsNullOrWhiteSpace(query.Search)) Add(command, "search", "%" + EscapeLike(Key(query.Search.Trim())) + "%");
+            if (search is not null)
+            {
+                // Usernames and emails are matched as stored (lower case); names folded (no accents either).
+                var key = Key(search);
+                var folded = SearchText.Fold(search);
+                Add(command, "key_from", key);
+                Add(command, "key_to", SearchText.PrefixEnd(key));
+                Add(command, "fold_from", folded);
+                Add(command, "fold_to", SearchText.PrefixEnd(folded));
+            }
         }
 
         int total;
@@ -334,6 +335,17 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             .ToList();
         return new UserPage(users, total);
     }
+
+    /// <summary>
+    /// The ids of the district's users whose username, email, "first last" or "last first" name starts with the
+    /// search: four index ranges (a prefix of a full name is also a prefix of its first name, and of the last name in
+    /// "last first"), so a search stays fast however many users the district has.
+    /// </summary>
+    private string SearchMatches() =>
+        $"SELECT id FROM users WHERE district_id = @district_id AND username_key{BinaryCollation} >= @key_from AND username_key{BinaryCollation} < @key_to " +
+        $"UNION SELECT id FROM users WHERE district_id = @district_id AND email_key{BinaryCollation} >= @key_from AND email_key{BinaryCollation} < @key_to " +
+        "UNION SELECT user_id FROM user_search WHERE district_id = @district_id AND name_key >= @fold_from AND name_key < @fold_to " +
+        "UNION SELECT user_id FROM user_search WHERE district_id = @district_id AND rname_key >= @fold_from AND rname_key < @fold_to";
 
     private async Task<Dictionary<long, List<string>>> ReadMembershipsAsync(DbConnection connection, string table, string column, long[] userIds, CancellationToken cancellationToken)
     {

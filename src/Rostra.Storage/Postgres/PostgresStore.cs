@@ -81,8 +81,6 @@ internal sealed class PostgresStore : SqlStore
 
     protected override void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values) => Add(command, name, values.ToArray());
 
-    protected override string Lower(string expression) => $"lower({expression})";
-
     protected override string BinaryCollation => " COLLATE \"C\"";
 
     // Npgsql writes a timestamptz from a DateTimeOffset only at offset zero.

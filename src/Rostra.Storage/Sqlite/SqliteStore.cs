@@ -101,12 +101,6 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     protected override void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values) =>
         Add(command, name, JsonSerializer.Serialize(values));
 
-    // SQLite's lower() folds ASCII only; searching names uses .NET's, registered per connection.
-    protected override string Lower(string expression) => $"rostra_lower({expression})";
-
-    protected override void PrepareForSearch(DbConnection connection) =>
-        ((SqliteConnection)connection).CreateFunction("rostra_lower", (string? s) => s?.ToLowerInvariant(), isDeterministic: true);
-
     protected override object ToDb(object value) => value switch
     {
         Guid g => g.ToString("D"),
