@@ -19,8 +19,8 @@ internal static class TokenEndpoints
             .WithName("ListTokens")
             .WithSummary("Your API tokens: id, name, when created and last used (never the token itself).");
 
-        tokens.MapDelete("/{id}", async (string id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
-                await store.RevokeTokenAsync(CurrentUser.From(principal).Id, id, ct)
+        tokens.MapDelete("/{tokenId}", async (string tokenId, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+                await store.RevokeTokenAsync(CurrentUser.From(principal).Id, tokenId, ct)
                     ? Results.NoContent()
                     : Results.NotFound(new ApiError("token.unknown", "You have no token with this id. List yours with GET /api/tokens.")))
             .RequireAntiforgeryForCookies()
