@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Rostra.Core;
 using Rostra.Core.Import;
+using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Storage.Search;
 
@@ -18,11 +19,12 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     protected const int LookupChunk = 5_000;
 
     private const string UserColumns =
-        "id, district_id, username, first_name, last_name, email, roles, password_hash, security_stamp";
+        "id, district_id, username, first_name, last_name, email, roles, password_hash, security_stamp, active";
 
     protected const string ImportColumns =
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
-        "imported, created_at, created_by, updated_at, message, hashed_rows, chunks";
+        "imported, created_at, created_by, updated_at, message, hashed_rows, chunks, " +
+        "mode, plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate, active_users, completed_at, reverted_at";
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -272,13 +274,14 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
 
     private static UserAccount ReadAccount(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
-        SplitRoles(r.GetString(6)), NullableString(r, 7), r.GetString(8));
+        SplitRoles(r.GetString(6)), NullableString(r, 7), r.GetString(8), r.GetBoolean(9));
 
     public async Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
 
         var where = "u.district_id = @district_id";
+        if (query.Active is { } active) where += active ? " AND u.active = TRUE" : " AND u.active = FALSE";
         if (!string.IsNullOrWhiteSpace(query.Type))
             where += " AND (',' || u.roles || ',') LIKE @role_pattern ESCAPE '\\'";
         if (!string.IsNullOrWhiteSpace(query.SchoolId))
@@ -312,9 +315,9 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade)>();
+        var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade, bool Active)>();
         await using (var page = Command(connection,
-            $"SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade FROM users u WHERE {where} " +
+            $"SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active FROM users u WHERE {where} " +
             $"ORDER BY u.username_key{BinaryCollation}, u.id LIMIT @limit OFFSET @offset"))
         {
             AddFilters(page);
@@ -322,7 +325,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             Add(page, "offset", Math.Max(query.Offset, 0));
             await using var r = await page.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
-                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6)));
+                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6), r.GetBoolean(7)));
         }
 
         var ids = rows.Select(row => row.Id).ToArray();
@@ -331,7 +334,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         var users = rows.Select(row => new UserSummary(
                 row.Username, row.FirstName, row.LastName, row.Email, SplitRoles(row.Roles), row.Grade,
                 schools.TryGetValue(row.Id, out var s) ? s : [],
-                programs.TryGetValue(row.Id, out var p) ? p : []))
+                programs.TryGetValue(row.Id, out var p) ? p : [],
+                row.Active))
             .ToList();
         return new UserPage(users, total);
     }
@@ -407,7 +411,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         {
             if (!await r.ReadAsync(cancellationToken)) return null;
             account = ReadAccount(r);
-            lastUsed = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9);
+            lastUsed = r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10);
         }
         // Written at most once a minute, so a script's requests do not each take the write lock.
         if (lastUsed is null || lastUsed < Now() - LastUsedEvery)
@@ -423,8 +427,9 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            "INSERT INTO imports (id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, imported, warnings, message, created_at, created_by, updated_at) " +
-            "VALUES (@id, @district_id, @program_id, @user_type, @file_name, @file_sha256, @status, @rows, @processed_rows, @error_count, @imported, '[]', @message, @created_at, @created_by, @updated_at)");
+            "INSERT INTO imports (id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, imported, warnings, message, created_at, created_by, updated_at, mode) " +
+            "VALUES (@id, @district_id, @program_id, @user_type, @file_name, @file_sha256, @status, @rows, @processed_rows, @error_count, @imported, '[]', @message, @created_at, @created_by, @updated_at, @mode)");
+        Add(command, "mode", record.Mode.Slug());
         Add(command, "id", record.Id);
         Add(command, "district_id", record.DistrictId);
         Add(command, "program_id", record.ProgramId);
@@ -471,7 +476,11 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         UserTypes.TryParse(r.GetString(3), out var type) ? type : throw new InvalidDataException($"Unknown user type '{r.GetString(3)}' in imports."),
         r.GetString(4), r.GetString(5), r.GetString(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt32(10),
         r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetFieldValue<DateTimeOffset>(13), NullableString(r, 14),
-        r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16));
+        r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16),
+        ImportModes.TryParse(r.GetString(17), out var mode) ? mode : ImportMode.Create,
+        r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23)),
+        r.IsDBNull(24) ? null : r.GetFieldValue<DateTimeOffset>(24),
+        r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25));
 
     public async Task<bool> TryTransitionAsync(Guid importId, IReadOnlyCollection<string> from, string to, string? message, CancellationToken cancellationToken)
     {
@@ -575,7 +584,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     protected async Task<bool> CompleteImportAsync(DbConnection connection, DbTransaction transaction, ImportWrite write, int imported, CancellationToken cancellationToken)
     {
         await using var command = Command(connection,
-            $"UPDATE imports SET status = @completed, imported = @imported, processed_rows = @imported, updated_at = @now " +
+            $"UPDATE imports SET status = @completed, imported = @imported, processed_rows = @imported, updated_at = @now, completed_at = @now " +
             $"WHERE id = @id AND district_id = @district_id AND NOT ({InSet("status", "@final")})",
             transaction);
         Add(command, "completed", ImportStatus.Completed);

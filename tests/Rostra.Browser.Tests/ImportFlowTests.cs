@@ -179,7 +179,7 @@ public sealed class ImportFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/users");
         var users = new UsersPage(page);
-        Assert.Contains($"kid1.{district.Suffix}", await users.UsernamesAsync());
+        Assert.Contains($"s1.{district.Suffix}", await users.UsernamesAsync());
     });
 
     /// <summary>Presses Tab (or Shift+Tab) until the focused element is the one described.</summary>

@@ -1,3 +1,5 @@
+using Rostra.Core.Roster;
+
 namespace Rostra.Core.Import;
 
 /// <summary>Size and row limits of one file (SPEC §9). Both are configuration.</summary>
@@ -7,16 +9,24 @@ public sealed record ImportLimits(long MaxFileBytes = ImportLimits.DefaultMaxFil
     public const int DefaultMaxRows = 1_000_000;
 }
 
-/// <summary>What a file is validated against: the district, its schools, the platform's users, the limits.</summary>
+/// <summary>
+/// What a file is validated against: the district, its schools, the platform's users, the limits. An update or sync
+/// (<see cref="Mode"/>) also needs <see cref="Roster"/> to compare rows with the users they name, the import's
+/// <see cref="ProgramId"/>, and hands its plan to <see cref="Plan"/>.
+/// </summary>
 public sealed record ValidationContext(
     District District,
     UserType UserType,
     IReadOnlyList<School> Schools,
     IUserLookup Users,
-    ImportLimits Limits);
+    ImportLimits Limits,
+    ImportMode Mode = ImportMode.Create,
+    IRosterLookup? Roster = null,
+    string? ProgramId = null,
+    IPlanSink? Plan = null);
 
 /// <summary>The outcome of validating a file. <see cref="Rows"/> counts data records, blank rows excluded.</summary>
-public sealed record ValidationResult(int Rows, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings)
+public sealed record ValidationResult(int Rows, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings, RosterPlan? Plan = null)
 {
     public bool IsValid => Errors.Count == 0;
 }

@@ -7,37 +7,17 @@ using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
 using Rostra.Imports.Jobs;
 using Rostra.Storage;
-using Rostra.Tests.Cli;
 
 namespace Rostra.Tests.Jobs;
 
 public sealed class SqliteImportJobRunnerTests : ImportJobRunnerTests
 {
-    protected override Task<(string Connection, Func<Task> Drop)> CreateDatabaseAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("rostra-jobs-").FullName;
-        return Task.FromResult<(string, Func<Task>)>((Path.Combine(folder, "rostra.db"), () =>
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A handle still closing.
-            }
-            return Task.CompletedTask;
-        }));
-    }
+    protected override TestProvider Provider => TestProvider.Sqlite;
 }
 
 public sealed class PostgresImportJobRunnerTests : ImportJobRunnerTests
 {
-    protected override async Task<(string Connection, Func<Task> Drop)> CreateDatabaseAsync()
-    {
-        var (connection, name) = await TestPostgres.CreateDatabaseAsync();
-        return (connection, () => TestPostgres.DropDatabaseAsync(name));
-    }
+    protected override TestProvider Provider => TestProvider.Postgres;
 }
 
 /// <summary>
@@ -48,25 +28,25 @@ public abstract class ImportJobRunnerTests : IAsyncLifetime
 {
     private const string DistrictId = "lincoln-usd";
     private const string ProgramId = "reading";
-    private const string Header = "First Name,Last Name,Username,Password,Grade,School ID,Email";
+    private static readonly string Header = TestTemplates.StudentHeader;
 
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly PasswordHasher Hasher = new(PasswordHashOptions.Fast);
 
     // One key ring for both "nodes", as the database-backed ring gives in production.
     private readonly IDataProtectionProvider keys = new EphemeralDataProtectionProvider();
-    private Func<Task> drop = () => Task.CompletedTask;
+    private ITestDatabase? database;
     private IRostraStore? store;
     private District district = new(DistrictId, "Lincoln");
 
     private IRostraStore Store => store!;
 
-    protected abstract Task<(string Connection, Func<Task> Drop)> CreateDatabaseAsync();
+    protected abstract TestProvider Provider { get; }
 
     public async Task InitializeAsync()
     {
-        (var connection, drop) = await CreateDatabaseAsync();
-        store = StoreFactory.Open(connection);
+        database = await TestDatabase.CreateAsync(Provider);
+        store = StoreFactory.Open(database.ConnectionString);
         await Store.MigrateAsync(Ct);
         await Store.AddDistrictAsync(district, Ct);
         await Store.AddProgramAsync(new DistrictProgram(DistrictId, ProgramId, "Reading"), Ct);
@@ -76,7 +56,7 @@ public abstract class ImportJobRunnerTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (store is not null) await store.DisposeAsync();
-        await drop();
+        if (database is not null) await database.DisposeAsync();
     }
 
     private ImportJobRunner Runner(string node, int chunkRows = 3) =>

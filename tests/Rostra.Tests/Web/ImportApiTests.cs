@@ -214,7 +214,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
     {
         var district = await Web.CreateDistrictAsync();
         using var client = Web.Client(district.AdminToken);
-        var csv = "First Name,Last Name,Username,Password,Email,School ID\r\n" +
+        var csv = TestTemplates.TeacherHeader + "\r\n" +
             $"Tia,Ng,tia.{district.Suffix},Teacher-Pass-12!,tia@example.org,{district.ElementarySchool}\r\n";
 
         var import = await WebApp.UploadAndWaitAsync(client, "student", csv);

@@ -16,8 +16,8 @@ internal static class AccountCheck
 {
     public const string StampClaim = "rostra:stamp";
 
-    /// <summary>Whether an account may be used at all (sign-in, cookie, token).</summary>
-    public static bool MaySignIn(UserAccount? account) => account is not null;
+    /// <summary>Whether an account may be used at all (sign-in, cookie, token): it exists and is not deactivated.</summary>
+    public static bool MaySignIn([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] UserAccount? account) => account is { Active: true };
 
     public static async Task ValidateCookieAsync(CookieValidatePrincipalContext context)
     {

@@ -39,6 +39,7 @@ internal static class AuthSetup
                 // The API answers 401/403; only pages send a person to the login page.
                 cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                // Every request re-reads the account: a user deactivated (or removed) since sign-in, or one who signed out, is signed out at once.
                 cookie.Events.OnValidatePrincipal = AccountCheck.ValidateCookieAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerScheme, null);

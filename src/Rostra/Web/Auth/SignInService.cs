@@ -76,6 +76,11 @@ internal sealed class SignInService : IDisposable
             return new SignInOutcome.Paused(lockedUntil - now);
         }
         var user = await store.FindUserAsync(name, cancellationToken);
+        // A deactivated user is refused exactly as an unknown one (failures counted the same): nothing tells the two apart.
+        if (!AccountCheck.MaySignIn(user))
+        {
+            user = null;
+        }
         bool right;
         if (user?.PasswordHash is { } hash)
         {
@@ -97,7 +102,7 @@ internal sealed class SignInService : IDisposable
         {
             return new SignInOutcome.Paused((await store.GetSignInLockAsync(name, now, cancellationToken) ?? now + runtime.LockoutDuration) - now);
         }
-        return AccountCheck.MaySignIn(user) ? new SignInOutcome.SignedIn(user!) : new SignInOutcome.Rejected();
+        return new SignInOutcome.SignedIn(user!);
     }
 
     public void Dispose() => perAccount.Dispose();
