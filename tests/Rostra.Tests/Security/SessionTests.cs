@@ -125,6 +125,36 @@ public sealed partial class SessionTests(WebAppFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
+    [Fact]
+    public async Task A_user_deactivated_since_sign_in_is_signed_out_loses_the_api_and_signs_in_as_an_unknown_user_would()
+    {
+        await using var web = await WebApp.StartAsync();
+        var district = await web.CreateDistrictAsync();
+        var (browser, _) = await Sessions.SignInAsync(web, district.Admin);
+        using var __ = browser;
+        using var script = web.Client(district.AdminToken);
+        Assert.True(await Sessions.IsSignedInAsync(browser));
+
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(web.Folder, "rostra.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var deactivate = connection.CreateCommand();
+            deactivate.CommandText = "UPDATE users SET active = 0 WHERE username = $u";
+            deactivate.Parameters.AddWithValue("$u", district.Admin);
+            Assert.Equal(1, await deactivate.ExecuteNonQueryAsync());
+        }
+
+        Assert.False(await Sessions.IsSignedInAsync(browser));
+        using var api = await script.GetAsync("/api/schools");
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        using var client = web.Client();
+        using var rightPassword = await WebApp.PostLoginAsync(client, district.Admin, WebApp.Password);
+        using var unknown = await WebApp.PostLoginAsync(client, "nobody." + district.Suffix, WebApp.Password);
+        Assert.Equal(HttpStatusCode.OK, rightPassword.StatusCode);
+        Assert.Contains("The username or password is not right", await rightPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(unknown.StatusCode, rightPassword.StatusCode);
+    }
+
     /// <summary>A cookie sealed with the app's own key ring, for any claims.</summary>
     private string Forge(long userId, string stamp, string districtId, string role = Roles.DistrictAdmin)
     {
