@@ -72,6 +72,7 @@ public static class RostraWeb
 
         // The key ring lives in the database, shared by every node: a sign-in cookie from one node is read by another,
         // and a password staged on one node is hashed on another. Its keys are encrypted with a key that is not there.
+        // Registered after StartupTasks: hosted services start in order, and the key ring check needs the migrated schema.
         builder.Services.AddRostraKeyRing(KeyRingSettingsOf(builder.Configuration, runtime));
         builder.Services.AddSingleton(JobSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
