@@ -77,6 +77,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task AddStudentAsync(TestDistrict district, string username, string firstName, string? lastName, string? email = null) =>
         Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], Hasher.Hash(Password)), default);
 
+    /// <summary>Adds a teacher of both of the district's schools, in its program.</summary>
+    public Task AddTeacherAsync(TestDistrict district, string username, string firstName, string lastName) =>
+        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, $"{username}@example.org", [Roles.Teacher], null,
+            [district.ElementarySchool, district.MiddleSchool], [district.ProgramId], Hasher.Hash(Password)), default);
+
     public string UploadsFolder => Path.Combine(folder, "uploads");
 
     public async Task DisposeAsync()

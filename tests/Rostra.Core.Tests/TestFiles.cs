@@ -1,5 +1,5 @@
 using System.Text;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Validation;
 
 namespace Rostra.Core.Tests;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using Rostra.Storage.Search;
 

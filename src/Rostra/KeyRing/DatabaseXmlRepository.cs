@@ -9,7 +9,7 @@ namespace Rostra.KeyRing;
 /// a sign-in cookie issued by one node is read by another, and a password protected on one node is hashed on another.
 /// Data Protection calls this rarely (it caches the ring), so blocking on the store is acceptable here.
 /// </summary>
-public sealed class DatabaseXmlRepository(IRostraStore store) : IXmlRepository
+public sealed class DatabaseXmlRepository(IKeyRingStore store) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements() =>
         store.GetDataProtectionKeysAsync(CancellationToken.None).GetAwaiter().GetResult().Select(xml => XElement.Parse(xml)).ToList();

@@ -21,7 +21,7 @@ public static class KeyRingSetup
         services.AddHostedService<KeyRingCheck>();
         var builder = services.AddDataProtection().SetApplicationName("rostra");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
-            new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(provider.GetRequiredService<IRostraStore>())));
+            new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(provider.GetRequiredService<IKeyRingStore>())));
         if (!string.IsNullOrWhiteSpace(settings.Certificate))
         {
             builder.ProtectKeysWithCertificate(LoadCertificate(settings.Certificate, settings.CertificatePassword));

@@ -1,14 +1,15 @@
 using System.Collections;
 using Microsoft.AspNetCore.DataProtection;
-using Rostra.Imports.Jobs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Imports;
 using Rostra.KeyRing;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web.Api;
+using Rostra.Web.Roster;
 using Rostra.Web.Auth;
 using Rostra.Web.Imports;
 
@@ -62,7 +63,13 @@ public static class RostraWeb
             // Created by the container, so it is disposed with the app.
             builder.Services.AddSingleton<IRostraStore>(_ => StoreFactory.Open(settings.Connection));
         }
+        // Each part of the store, for the callers that need only that part.
+        builder.Services.AddSingleton<IDirectoryStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IImportStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IKeyRingStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton(new PasswordHasher(hashing));
+        builder.Services.AddSingleton(Rostra.Roster.RosterSettings.FromEnvironment());
         builder.Services.AddHostedService(services => new StartupTasks(
             services.GetRequiredService<IRostraStore>(),
             services.GetRequiredService<PasswordHasher>(),
@@ -74,9 +81,9 @@ public static class RostraWeb
         // and a password staged on one node is hashed on another. Its keys are encrypted with a key that is not there.
         // Registered after StartupTasks: hosted services start in order, and the key ring check needs the migrated schema.
         builder.Services.AddRostraKeyRing(KeyRingSettingsOf(builder.Configuration, runtime));
-        builder.Services.AddSingleton(JobSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
+        builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
-        builder.Services.AddSingleton<ImportJobRunner>();
+        builder.Services.AddSingleton<ImportEngine>();
         builder.Services.AddRostraAuth(runtime);
         builder.Services.AddSignInRateLimits(runtime);
         builder.Services.AddImports();
@@ -122,6 +129,7 @@ public static class RostraWeb
         app.MapOpenApi().AllowAnonymous();
         app.MapRostraApi();
         app.MapTokenApi();
+        app.MapRosterApi();
         app.MapRazorPages();
 
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -1,4 +1,5 @@
 using System.Text;
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

@@ -5,7 +5,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 using Rostra.Tests.Cli;
 

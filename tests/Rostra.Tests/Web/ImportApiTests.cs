@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 namespace Rostra.Tests.Web;
@@ -276,7 +277,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         var id = import.GetProperty("id").GetGuid();
         Assert.False(File.Exists(Path.Combine(Web.UploadsFolder, $"{id}.csv")));
 
-        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportWorker>().ExpireOnceAsync(default, olderThan: TimeSpan.FromMilliseconds(-1));
+        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportBackgroundService>().ExpireOnceAsync(default, olderThan: TimeSpan.FromMilliseconds(-1));
 
         var expired = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
         Assert.Equal("cancelled", expired.GetProperty("status").GetString());

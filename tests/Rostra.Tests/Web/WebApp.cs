@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Rostra.Core;
-using Rostra.Core.Import;
+using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web;

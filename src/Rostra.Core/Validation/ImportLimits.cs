@@ -1,0 +1,8 @@
+namespace Rostra.Core.Validation;
+
+/// <summary>Size and row limits of one file (SPEC §9). Both are configuration.</summary>
+public sealed record ImportLimits(long MaxFileBytes = ImportLimits.DefaultMaxFileBytes, int MaxRows = ImportLimits.DefaultMaxRows)
+{
+    public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
+    public const int DefaultMaxRows = 1_000_000;
+}
