@@ -3,9 +3,9 @@ namespace Rostra.Storage;
 /// <summary>
 /// Everything Rostra keeps, with a SQLite and a PostgreSQL implementation. Callers take the part they use
 /// (<see cref="IDirectoryStore"/>, <see cref="IImportStore"/>, <see cref="IJobStore"/>, <see cref="IRosterStore"/>,
-/// <see cref="IKeyRingStore"/>); this whole is what <see cref="StoreFactory"/> opens and disposes.
+/// <see cref="IKeyRingStore"/>, <see cref="ISignInStore"/>); this whole is what <see cref="StoreFactory"/> opens and disposes.
 /// </summary>
-public interface IRostraStore : IDirectoryStore, IImportStore, IJobStore, IRosterStore, IKeyRingStore, IAsyncDisposable
+public interface IRostraStore : IDirectoryStore, IImportStore, IJobStore, IRosterStore, IKeyRingStore, ISignInStore, IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     string Provider { get; }

@@ -18,7 +18,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     protected const int LookupChunk = 5_000;
 
     private const string UserColumns =
-        "id, district_id, username, first_name, last_name, email, roles, password_hash, failed_logins, locked_until, active";
+        "id, district_id, username, first_name, last_name, email, roles, password_hash, security_stamp, active";
 
     protected const string ImportColumns =
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
@@ -268,32 +268,12 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     private static async Task<UserAccount?> ReadAccountAsync(DbCommand command, CancellationToken cancellationToken)
     {
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await r.ReadAsync(cancellationToken)) return null;
-        return new UserAccount(
-            r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
-            SplitRoles(r.GetString(6)), NullableString(r, 7), r.GetInt32(8),
-            r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.GetBoolean(10));
+        return await r.ReadAsync(cancellationToken) ? ReadAccount(r) : null;
     }
 
-    public async Task<int> RecordFailedLoginAsync(long userId, DateTimeOffset? lockedUntil, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        // A failure never shortens a lock that is already set.
-        await using var command = Command(connection,
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = COALESCE(@locked_until, locked_until) WHERE id = @id RETURNING failed_logins");
-        Add(command, "locked_until", lockedUntil);
-        Add(command, "id", userId);
-        var result = await command.ExecuteScalarAsync(cancellationToken);
-        return result is null or DBNull ? 0 : Convert.ToInt32(result, CultureInfo.InvariantCulture);
-    }
-
-    public async Task RecordSuccessfulLoginAsync(long userId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = @id");
-        Add(command, "id", userId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static UserAccount ReadAccount(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
+        SplitRoles(r.GetString(6)), NullableString(r, 7), r.GetString(8), r.GetBoolean(9));
 
     public async Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken)
     {
@@ -418,23 +398,26 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
 
     // API tokens.
 
-    public async Task AddTokenAsync(long userId, byte[] tokenHash, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (@token_hash, @user_id, @created_at)");
-        Add(command, "token_hash", tokenHash);
-        Add(command, "user_id", userId);
-        Add(command, "created_at", Now());
-        await ExecuteUniqueAsync(command, "This token already exists.", cancellationToken);
-    }
-
     public async Task<UserAccount?> FindUserByTokenAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            $"SELECT {string.Join(", ", UserColumns.Split(", ").Select(c => "u." + c))} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = @token_hash");
+            $"SELECT {string.Join(", ", UserColumns.Split(", ").Select(c => "u." + c))}, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = @token_hash");
         Add(command, "token_hash", tokenHash);
-        return await ReadAccountAsync(command, cancellationToken);
+        UserAccount account;
+        DateTimeOffset? lastUsed;
+        await using (var r = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await r.ReadAsync(cancellationToken)) return null;
+            account = ReadAccount(r);
+            lastUsed = r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10);
+        }
+        // Written at most once a minute, so a script's requests do not each take the write lock.
+        if (lastUsed is null || lastUsed < Now() - LastUsedEvery)
+        {
+            await TouchTokenAsync(connection, tokenHash, cancellationToken);
+        }
+        return account;
     }
 
     // Imports.

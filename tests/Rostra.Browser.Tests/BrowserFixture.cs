@@ -50,6 +50,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             Hashing = PasswordHashOptions.Fast,
             Output = TextWriter.Null,
             Store = Store,
+            // Every page object signs in from 127.0.0.1.
+            Args = ["--Rostra:SignInsPerAddressPerMinute=100000"],
         });
         await app.StartAsync();
         BaseAddress = app.BoundAddress();

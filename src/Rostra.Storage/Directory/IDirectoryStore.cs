@@ -34,15 +34,11 @@ public interface IDirectoryStore : IUserLookup
 
     Task<UserAccount?> GetUserAsync(long userId, CancellationToken cancellationToken);
 
-    /// <summary>Records a failed sign-in; returns the new failure count.</summary>
-    Task<int> RecordFailedLoginAsync(long userId, DateTimeOffset? lockedUntil, CancellationToken cancellationToken);
-
-    Task RecordSuccessfulLoginAsync(long userId, CancellationToken cancellationToken);
-
     Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken);
 
-    // API tokens: only a SHA-256 of the token is stored.
+    // API tokens: only a SHA-256 of the token is stored (listing and revoking: ISignInStore).
     Task AddTokenAsync(long userId, byte[] tokenHash, CancellationToken cancellationToken);
 
+    /// <summary>The user a token acts as (and notes the token's use, at most once a minute); null for an unknown token.</summary>
     Task<UserAccount?> FindUserByTokenAsync(byte[] tokenHash, CancellationToken cancellationToken);
 }

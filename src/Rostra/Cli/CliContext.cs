@@ -5,8 +5,11 @@ using Rostra.Storage;
 namespace Rostra.Cli;
 
 /// <summary>What every command gets: the console, the store (schema already up to date) and look-ups that fail with exit 2.</summary>
-public sealed class CliContext(TextWriter output, TextWriter error, TextReader input, IRostraStore store) : IAsyncDisposable
+public sealed class CliContext(TextWriter output, TextWriter error, TextReader input, IRostraStore store, string connection) : IAsyncDisposable
 {
+    /// <summary>The database connection the command was given (<c>--db</c>, <c>ROSTRA_DB</c> or the default).</summary>
+    public string ConnectionString { get; } = connection;
+
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
     public TextReader In { get; } = input;

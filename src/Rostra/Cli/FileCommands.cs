@@ -152,7 +152,7 @@ internal static class FileCommands
             var settings = ImportEngineSettings.ForCommandLine();
             var services = new ServiceCollection();
             services.AddSingleton<IKeyRingStore>(cli.Store);
-            services.AddRostraKeyRing();
+            services.AddRostraKeyRing(KeyRingSettings.FromEnvironment(Web.RostraWeb.DefaultDataDirectory(cli.ConnectionString)));
             await using var provider = services.BuildServiceProvider();
             var engine = new ImportEngine(cli.Store, new PasswordHasher(RostraSettings.HashOptions()),
                 new PasswordVault(provider.GetRequiredService<IDataProtectionProvider>()), settings, NullLogger<ImportEngine>.Instance);

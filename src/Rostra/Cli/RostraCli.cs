@@ -50,9 +50,10 @@ public static class RostraCli
     {
         try
         {
-            await using var store = StoreFactory.Open(CliContext.Connection(parse));
+            var connection = CliContext.Connection(parse);
+            await using var store = StoreFactory.Open(connection);
             await store.MigrateAsync(cancellationToken);
-            var context = new CliContext(io.Out, io.Error, io.In, store);
+            var context = new CliContext(io.Out, io.Error, io.In, store, connection);
             return await body(context);
         }
         catch (UsageException e)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Rostra.Core;
 using Rostra.Core.Validation;
 using Rostra.Imports;
@@ -7,7 +8,7 @@ using CorePasswords = Rostra.Core.Passwords;
 
 namespace Rostra.Cli;
 
-/// <summary>Setting a district up: <c>district add</c>, <c>program add</c>, <c>school add</c>, <c>admin add</c>, <c>token add</c>.</summary>
+/// <summary>Setting a district up: <c>district add</c>, <c>program add</c>, <c>school add</c>, <c>admin add|unlock</c>, <c>token add|list|revoke</c>.</summary>
 internal static class SetupCommands
 {
     public static Command District(CliIo io)
@@ -102,24 +103,76 @@ internal static class SetupCommands
             await cli.Out.WriteLineAsync($"Added district admin {name} to {d.Id}.");
             return ExitCodes.Ok;
         }));
-        return new Command("admin", "Manage district admins.") { add };
+        var unlockName = new Argument<string>("USERNAME") { Description = "The username to let sign in again." };
+        var unlock = new Command("unlock", "Lift a sign-in lock (after too many failed sign-ins) at once, e.g. for an admin locked out by someone else's tries.") { unlockName };
+        unlock.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var name = parse.GetValue(unlockName)!.Trim();
+            var lifted = await cli.Store.UnlockSignInAsync(name, ct);
+            await cli.Out.WriteLineAsync(lifted ? $"{name} can sign in again." : $"{name} was not locked.");
+            return ExitCodes.Ok;
+        }));
+        return new Command("admin", "Manage district admins.") { add, unlock };
     }
 
     public static Command Token(CliIo io)
     {
-        var user = new Option<string>("--user") { Description = "The username the token acts as.", Required = true };
-        var add = new Command("add", "Create an API token; it is printed once and only its hash is kept.") { user };
+        var user = new Option<string>("--user") { Description = "The district admin the token acts as.", Required = true };
+        var name = new Option<string?>("--name") { Description = "What uses the token, e.g. \"nightly SIS export\" (shown by 'token list')." };
+        var add = new Command("add", "Create an API token for a district admin; it is printed once and only its hash is kept.") { user, name };
         add.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
         {
-            var account = await cli.Store.FindUserAsync(parse.GetValue(user)!, ct)
-                ?? throw new UsageException($"There is no user '{parse.GetValue(user)}'.");
+            var account = await TokenOwnerAsync(cli, parse.GetValue(user)!, ct);
+            var tokenName = ApiTokens.CleanName(parse.GetValue(name) ?? "command line", out var problem) ?? throw new UsageException(problem!);
             var (token, hash) = ApiTokens.Create();
-            await cli.Store.AddTokenAsync(account.Id, hash, ct);
+            await cli.Store.AddTokenAsync(account.Id, hash, tokenName, ct);
             await cli.Out.WriteLineAsync(token);
             return ExitCodes.Ok;
         }));
-        return new Command("token", "Manage API tokens.") { add };
+
+        var listUser = new Option<string>("--user") { Description = "The district admin whose tokens to list.", Required = true };
+        var list = new Command("list", "List a district admin's API tokens: id, name, created, last used (never the tokens themselves).") { listUser };
+        list.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var account = await cli.Store.FindUserAsync(parse.GetValue(listUser)!, ct)
+                ?? throw new UsageException($"There is no user '{parse.GetValue(listUser)}'.");
+            var tokens = await cli.Store.ListTokensAsync(account.Id, ct);
+            if (tokens.Count == 0)
+            {
+                await cli.Out.WriteLineAsync($"{account.Username} has no API tokens.");
+                return ExitCodes.Ok;
+            }
+            await cli.Out.WriteLineAsync("ID                NAME                             CREATED (UTC)     LAST USED (UTC)");
+            foreach (var token in tokens)
+            {
+                await cli.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{token.Id,-17} {Shorten(token.Name.Length == 0 ? "(no name)" : token.Name, 32),-32} {token.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm}  {(token.LastUsedAt is { } used ? used.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "never")}"));
+            }
+            return ExitCodes.Ok;
+        }));
+
+        var id = new Argument<string>("ID") { Description = "The token's id, as 'token list' shows it." };
+        var revokeUser = new Option<string>("--user") { Description = "The district admin the token belongs to.", Required = true };
+        var revoke = new Command("revoke", "Revoke an API token: requests with it get 401 from then on.") { id, revokeUser };
+        revoke.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var account = await cli.Store.FindUserAsync(parse.GetValue(revokeUser)!, ct)
+                ?? throw new UsageException($"There is no user '{parse.GetValue(revokeUser)}'.");
+            if (!await cli.Store.RevokeTokenAsync(account.Id, parse.GetValue(id)!, ct))
+                throw new UsageException($"{account.Username} has no token '{parse.GetValue(id)}'. See 'rostra token list --user {account.Username}'.");
+            await cli.Out.WriteLineAsync($"Revoked token {parse.GetValue(id)!.Trim().ToLowerInvariant()} of {account.Username}.");
+            return ExitCodes.Ok;
+        }));
+        return new Command("token", "Manage API tokens of district admins.") { add, list, revoke };
     }
+
+    private static async Task<UserAccount> TokenOwnerAsync(CliContext cli, string username, CancellationToken ct)
+    {
+        var account = await cli.Store.FindUserAsync(username, ct) ?? throw new UsageException($"There is no user '{username}'.");
+        return ApiTokens.Refusal(account) is { } refusal ? throw new UsageException(refusal) : account;
+    }
+
+    private static string Shorten(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 
     private static string Slug(string value, string what)
     {

@@ -5,7 +5,7 @@ namespace Rostra.Imports;
 /// <summary>
 /// Plaintext passwords waiting to be hashed are kept only as ASP.NET Core Data Protection ciphertext, under a
 /// purpose bound to their import: a ciphertext copied to another import does not open. The key ring is shared by
-/// every node (<see cref="DatabaseXmlRepository"/>), so any node can hash any chunk.
+/// every node (<see cref="KeyRing.DatabaseXmlRepository"/>), so any node can hash any chunk.
 /// </summary>
 public sealed class PasswordVault(IDataProtectionProvider provider)
 {

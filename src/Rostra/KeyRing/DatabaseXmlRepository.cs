@@ -14,6 +14,15 @@ public sealed class DatabaseXmlRepository(IKeyRingStore store) : IXmlRepository
     public IReadOnlyCollection<XElement> GetAllElements() =>
         store.GetDataProtectionKeysAsync(CancellationToken.None).GetAwaiter().GetResult().Select(xml => XElement.Parse(xml)).ToList();
 
-    public void StoreElement(XElement element, string friendlyName) =>
-        store.StoreDataProtectionKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), CancellationToken.None).GetAwaiter().GetResult();
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        try
+        {
+            store.StoreDataProtectionKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (DuplicateKeyException) when (friendlyName.StartsWith("revocation-", StringComparison.Ordinal))
+        {
+            // Two nodes starting at once revoked the same key: once is enough.
+        }
+    }
 }

@@ -26,6 +26,24 @@ internal sealed class RostraOptions
 
     /// <summary>How long a valid import waits for CONFIRM before it is cancelled and its file deleted.</summary>
     public int UnconfirmedExpiryHours { get; set; } = 24;
+
+    /// <summary>The key file that encrypts the key ring (<c>ROSTRA_KEYFILE</c>); by default beside the data folder (<c>data</c> → <c>data.key</c>).</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The key-ring key as base64 of 32 bytes, e.g. from a KMS or a secret manager (<c>ROSTRA_KEYRINGKEY</c>); wins over the key file.</summary>
+    public string? KeyRingKey { get; set; }
+
+    /// <summary>A PKCS#12 certificate with its private key that encrypts the key ring (<c>ROSTRA_KEYRINGCERTIFICATE</c>); wins over both keys.</summary>
+    public string? KeyRingCertificate { get; set; }
+
+    /// <summary>The certificate file's password (<c>ROSTRA_KEYRINGCERTIFICATEPASSWORD</c>).</summary>
+    public string? KeyRingCertificatePassword { get; set; }
+
+    /// <summary>Sign-in attempts (POST /login) one client address may make per minute (<c>ROSTRA_SIGNINSPERADDRESSPERMINUTE</c>).</summary>
+    public int SignInsPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>Sign-in attempts one username may get per minute on one server, whatever their outcome (<c>ROSTRA_SIGNINSPERACCOUNTPERMINUTE</c>).</summary>
+    public int SignInsPerAccountPerMinute { get; set; } = 10;
 }
 
 /// <summary>The settings the app runs with, resolved once at startup.</summary>
@@ -44,4 +62,10 @@ internal sealed record WebRuntime(
     public long MaxRequestBytes => Limits.MaxFileBytes + FormOverheadBytes;
 
     public string UploadsDirectory => Path.Combine(DataDirectory, "uploads");
+
+    /// <summary>Sign-in attempts one client address may make per minute.</summary>
+    public int SignInsPerAddressPerMinute { get; init; } = 30;
+
+    /// <summary>Sign-in attempts one username may get per minute on this server.</summary>
+    public int SignInsPerAccountPerMinute { get; init; } = 10;
 }

@@ -1,13 +1,11 @@
 using System.Collections;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.Options;
-using Rostra.Imports;
-using Rostra.KeyRing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
 using Rostra.Core;
 using Rostra.Core.Validation;
+using Rostra.Imports;
+using Rostra.KeyRing;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web.Api;
@@ -80,18 +78,21 @@ public static class RostraWeb
             settings.SeedDemo ? output : null));
 
         // The key ring lives in the database, shared by every node: a sign-in cookie from one node is read by another,
-        // and a password staged on one node is hashed on another. It survives restarts with the data.
-        builder.Services.AddRostraKeyRing();
+        // and a password staged on one node is hashed on another. Its keys are encrypted with a key that is not there.
+        // Registered after StartupTasks: hosted services start in order, and the key ring check needs the migrated schema.
+        builder.Services.AddRostraKeyRing(KeyRingSettingsOf(builder.Configuration, runtime));
         builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
         builder.Services.AddSingleton<ImportEngine>();
         builder.Services.AddRostraAuth(runtime);
+        builder.Services.AddSignInRateLimits(runtime);
         builder.Services.AddImports();
         builder.Services.AddRazorPages(pages =>
         {
             pages.RootDirectory = "/Web/Pages";
             pages.Conventions.AuthorizeFolder("/");
             pages.Conventions.AuthorizeFolder("/Programs", AuthSetup.DistrictAdminPolicy);
+            pages.Conventions.AuthorizeFolder("/Account", AuthSetup.DistrictAdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Login");
             pages.Conventions.AllowAnonymousToPage("/Error");
             // Where a signed-in user lands on a page that is not for them.
@@ -113,6 +114,8 @@ public static class RostraWeb
         app.UseWhen(context => context.Request.IsApi(), api => api.UseStatusCodePages(ErrorResponses.WriteApiStatusAsync));
         app.UseWhen(context => !context.Request.IsApi(), pages => pages.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
         app.UseSecurityHeaders(app.Environment.IsDevelopment());
+        // After the status pages, so a sign-in refused for its rate gets the error page (with its Retry-After).
+        app.UseRateLimiter();
         // Routing after the error handlers, so a re-executed /error finds its page.
         app.UseRouting();
         app.UseAuthentication();
@@ -125,6 +128,7 @@ public static class RostraWeb
             .ExcludeFromDescription();
         app.MapOpenApi().AllowAnonymous();
         app.MapRostraApi();
+        app.MapTokenApi();
         app.MapRosterApi();
         app.MapRazorPages();
 
@@ -185,7 +189,22 @@ public static class RostraWeb
             Math.Max(1, options.LockoutFailures),
             TimeSpan.FromMinutes(Math.Max(1, options.LockoutMinutes)),
             Math.Max(1, options.ConcurrentImports),
-            TimeSpan.FromHours(Math.Max(1, options.UnconfirmedExpiryHours)));
+            TimeSpan.FromHours(Math.Max(1, options.UnconfirmedExpiryHours)))
+        {
+            SignInsPerAddressPerMinute = Math.Max(1, options.SignInsPerAddressPerMinute),
+            SignInsPerAccountPerMinute = Math.Max(1, options.SignInsPerAccountPerMinute),
+        };
+    }
+
+    /// <summary><c>Rostra:KeyFile</c> (<c>ROSTRA_KEYFILE</c>), <c>Rostra:KeyRingKey</c>, <c>Rostra:KeyRingCertificate</c>; the key file beside the data folder by default.</summary>
+    private static KeyRingSettings KeyRingSettingsOf(IConfiguration configuration, WebRuntime runtime)
+    {
+        var options = configuration.GetSection(RostraOptions.Section).Get<RostraOptions>() ?? new RostraOptions();
+        return new KeyRingSettings(
+            string.IsNullOrWhiteSpace(options.KeyFile) ? KeyRingSettings.DefaultKeyFile(runtime.DataDirectory) : options.KeyFile,
+            options.KeyRingKey,
+            options.KeyRingCertificate,
+            options.KeyRingCertificatePassword);
     }
 
     /// <summary>The SQLite file's folder (uploads live beside the database), else <c>data</c>.</summary>

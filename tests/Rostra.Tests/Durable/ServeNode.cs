@@ -49,6 +49,8 @@ public sealed class ServeNode : IAsyncDisposable
         start.Environment["ROSTRA_HASH_ITERATIONS"] = "1";
         start.Environment["ROSTRA_HASH_MEMORY_KIB"] = "8";
         start.Environment["ROSTRA_NODE_ID"] = nodeId;
+        // The nodes of one database share the key that encrypts its key ring.
+        start.Environment["ROSTRA_KEYFILE"] = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, "keyring.key");
         start.Environment["ROSTRA_JOB_WORKERS"] = "2";
         start.Environment["ROSTRA_CHUNK_ROWS"] = "10";
         start.Environment["ROSTRA_LEASE_SECONDS"] = "3";

@@ -184,13 +184,16 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
         Assert.Equal("invalid", theirImport.GetProperty("status").GetString());
         // A program only the other district has (both have "reading").
         await Web.Store.AddProgramAsync(new DistrictProgram(theirs.Id, $"math-{theirs.Suffix}", "Math"), default);
+        // An API token of each admin besides the one the clients use (revoking it must not sign a client out).
+        var myToken = await Web.Store.AddTokenAsync((await Web.Store.FindUserAsync(mine.Admin, default))!.Id, ApiTokens.Create().Hash, "matrix", default);
+        var theirToken = await Web.Store.AddTokenAsync((await Web.Store.FindUserAsync(theirs.Admin, default))!.Id, ApiTokens.Create().Hash, "matrix", default);
         return new World(
             mine,
             theirs,
             student,
-            ParameterValues.For(mine.ProgramId, mine.ElementarySchool, myImport.GetProperty("id").GetGuid()),
-            ParameterValues.For($"math-{theirs.Suffix}", theirs.ElementarySchool, theirImport.GetProperty("id").GetGuid()),
-            ParameterValues.For($"nope-{mine.Suffix}", $"N{mine.Suffix}", Guid.NewGuid()));
+            ParameterValues.For(mine.ProgramId, mine.ElementarySchool, myImport.GetProperty("id").GetGuid(), myToken),
+            ParameterValues.For($"math-{theirs.Suffix}", theirs.ElementarySchool, theirImport.GetProperty("id").GetGuid(), theirToken),
+            ParameterValues.For($"nope-{mine.Suffix}", $"N{mine.Suffix}", Guid.NewGuid(), Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16]));
     }
 
     /// <summary>Every route of the app, read from its endpoint data source.</summary>
@@ -314,7 +317,7 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
     private sealed record ParameterValues(ImmutableDictionary<string, string> Values)
     {
         /// <summary>Parameters that name something of one district.</summary>
-        private static readonly string[] DistrictScoped = ["id", "programId", "schoolId"];
+        private static readonly string[] DistrictScoped = ["id", "programId", "schoolId", "tokenId"];
 
         /// <summary>Parameters that are the same for every district (a template's type, an asset, the OpenAPI document).</summary>
         private static readonly Dictionary<string, string> Shared = new(StringComparer.Ordinal)
@@ -328,10 +331,11 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
 
         public static bool IsDistrictScoped(string name) => DistrictScoped.Contains(name, StringComparer.Ordinal);
 
-        public static ParameterValues For(string programId, string schoolId, Guid importId) =>
+        public static ParameterValues For(string programId, string schoolId, Guid importId, string tokenId) =>
             new(Shared.ToImmutableDictionary(StringComparer.Ordinal)
                 .SetItem("programId", programId)
                 .SetItem("schoolId", schoolId)
-                .SetItem("id", importId.ToString()));
+                .SetItem("id", importId.ToString())
+                .SetItem("tokenId", tokenId));
     }
 }

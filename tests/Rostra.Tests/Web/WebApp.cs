@@ -47,6 +47,8 @@ public sealed partial class WebApp : IAsyncDisposable
         {
             Hashing = PasswordHashOptions.Fast,
             Output = TextWriter.Null,
+            // Every test client signs in from 127.0.0.1: the per-address sign-in rate is tested on its own.
+            Args = ["--Rostra:SignInsPerAddressPerMinute=100000"],
         };
         var app = RostraWeb.Build(configure is null ? settings : configure(settings));
         await app.StartAsync();
@@ -166,6 +168,8 @@ public sealed partial class WebApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        // The key-ring key file sits beside the data folder.
+        File.Delete(Folder.TrimEnd('/') + ".key");
         TempFolder.Delete(Folder);
     }
 }

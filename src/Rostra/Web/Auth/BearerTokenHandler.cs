@@ -24,11 +24,11 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The API token is malformed.");
         }
         var user = await store.FindUserByTokenAsync(ApiTokens.HashOf(token), Context.RequestAborted);
-        if (user is null || !user.Active)
+        if (!AccountCheck.MaySignIn(user))
         {
             return AuthenticateResult.Fail("The API token is not known.");
         }
-        return AuthenticateResult.Success(new AuthenticationTicket(CurrentUser.Principal(user, Scheme.Name), Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(CurrentUser.Principal(user!, Scheme.Name), Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -19,6 +19,7 @@ internal sealed record CurrentUser(long Id, string Username, string DistrictId, 
             new(ClaimTypes.Name, user.Username),
             new(ClaimTypes.GivenName, name),
             new(DistrictClaim, user.DistrictId),
+            new(AccountCheck.StampClaim, user.SecurityStamp),
             .. user.Roles.Select(role => new Claim(ClaimTypes.Role, role)),
         ];
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));

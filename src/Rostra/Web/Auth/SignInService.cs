@@ -1,4 +1,6 @@
+using System.Threading.RateLimiting;
 using Rostra.Core.Passwords;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 namespace Rostra.Web.Auth;
@@ -11,41 +13,97 @@ internal abstract record SignInOutcome
     /// <summary>Wrong username or password; which one is never said.</summary>
     public sealed record Rejected : SignInOutcome;
 
-    public sealed record LockedOut(DateTimeOffset Until) : SignInOutcome;
+    /// <summary>
+    /// Too many attempts for this username: locked after failures, or over the per-username rate. The answer is the
+    /// same whether the username exists or not, and says when to try again.
+    /// </summary>
+    public sealed record Paused(TimeSpan RetryAfter) : SignInOutcome;
 }
 
 /// <summary>
-/// Checks a username and password, with lockout: after <see cref="WebRuntime.LockoutFailures"/> failures in a row
-/// the account is locked for <see cref="WebRuntime.LockoutDuration"/>; once that passes, it gets as many tries again.
+/// Checks a username and password. Failures are counted per username in the database, one atomic statement each, whether
+/// or not the user exists: every <see cref="WebRuntime.LockoutFailures"/>th failure in a row locks the username for
+/// <see cref="WebRuntime.LockoutDuration"/> (an operator lifts it with <c>rostra admin unlock</c>), and a right password
+/// is refused while the lock holds, even when it arrives amid concurrent wrong ones. Each username also has a rate
+/// (<see cref="WebRuntime.SignInsPerAccountPerMinute"/>) on this node, whatever the outcome.
 /// </summary>
-internal sealed class SignInService(IRostraStore store, PasswordHasher hasher, WebRuntime runtime, TimeProvider time)
+internal sealed class SignInService : IDisposable
 {
+    private readonly IRostraStore store;
+    private readonly PasswordHasher hasher;
+    private readonly WebRuntime runtime;
+    private readonly TimeProvider time;
+    private readonly PartitionedRateLimiter<string> perAccount;
+
     // An unknown username costs the same hashing work as a known one, so timing does not tell them apart.
-    private readonly Lazy<string> decoyHash = new(() => hasher.Hash("not a real password, only spends the same time"));
+    private readonly Lazy<string> decoyHash;
+
+    public SignInService(IRostraStore store, PasswordHasher hasher, WebRuntime runtime, TimeProvider time)
+    {
+        this.store = store;
+        this.hasher = hasher;
+        this.runtime = runtime;
+        this.time = time;
+        decoyHash = new(() => hasher.Hash("not a real password, only spends the same time"));
+        perAccount = PartitionedRateLimiter.Create<string, string>(username => RateLimitPartition.GetSlidingWindowLimiter(
+            username,
+            _ => new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = runtime.SignInsPerAccountPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                SegmentsPerWindow = 6,
+                QueueLimit = 0,
+            }));
+    }
 
     public async Task<SignInOutcome> SignInAsync(string username, string password, CancellationToken cancellationToken)
     {
-        var user = string.IsNullOrWhiteSpace(username) ? null : await store.FindUserAsync(username.Trim(), cancellationToken);
-        // A deactivated user is refused exactly as an unknown one: nothing tells the two apart.
-        if (user?.PasswordHash is null || !user.Active)
+        var name = (username ?? "").Trim();
+        // No user can have a name outside the username rule: nothing to count or look up, the same work and answer.
+        if (!RowChecker.IsValidUsername(name))
         {
             hasher.Verify(decoyHash.Value, password);
             return new SignInOutcome.Rejected();
         }
+        using var lease = perAccount.AttemptAcquire(name.ToLowerInvariant());
+        if (!lease.IsAcquired)
+        {
+            return new SignInOutcome.Paused(lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1));
+        }
         var now = time.GetUtcNow();
-        if (user.LockedUntil is { } until && until > now)
+        if (await store.GetSignInLockAsync(name, now, cancellationToken) is { } lockedUntil)
         {
-            return new SignInOutcome.LockedOut(until);
+            return new SignInOutcome.Paused(lockedUntil - now);
         }
-        if (!hasher.Verify(user.PasswordHash, password))
+        var user = await store.FindUserAsync(name, cancellationToken);
+        // A deactivated user is refused exactly as an unknown one (failures counted the same): nothing tells the two apart.
+        if (!AccountCheck.MaySignIn(user))
         {
-            // The count is not reset when a lock ends, so count within the current round of tries.
-            var failures = (user.FailedLogins % runtime.LockoutFailures) + 1;
-            DateTimeOffset? lockUntil = failures >= runtime.LockoutFailures ? now + runtime.LockoutDuration : null;
-            await store.RecordFailedLoginAsync(user.Id, lockUntil, cancellationToken);
-            return lockUntil is { } locked ? new SignInOutcome.LockedOut(locked) : new SignInOutcome.Rejected();
+            user = null;
         }
-        await store.RecordSuccessfulLoginAsync(user.Id, cancellationToken);
-        return new SignInOutcome.SignedIn(user);
+        bool right;
+        if (user?.PasswordHash is { } hash)
+        {
+            right = hasher.Verify(hash, password);
+        }
+        else
+        {
+            hasher.Verify(decoyHash.Value, password);
+            right = false;
+        }
+        now = time.GetUtcNow();
+        if (!right)
+        {
+            var failures = await store.RecordSignInFailureAsync(name, runtime.LockoutFailures, now, now + runtime.LockoutDuration, cancellationToken);
+            return failures.LockedUntil is { } until && until > now ? new SignInOutcome.Paused(until - now) : new SignInOutcome.Rejected();
+        }
+        // A lock set by wrong passwords counted while this one was checked wins over it.
+        if (!await store.ClearSignInFailuresAsync(name, now, cancellationToken))
+        {
+            return new SignInOutcome.Paused((await store.GetSignInLockAsync(name, now, cancellationToken) ?? now + runtime.LockoutDuration) - now);
+        }
+        return new SignInOutcome.SignedIn(user!);
     }
+
+    public void Dispose() => perAccount.Dispose();
 }

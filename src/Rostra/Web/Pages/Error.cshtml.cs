@@ -16,6 +16,7 @@ internal sealed class ErrorModel : PageModel
         403 => ("This page is for district admins", "Your account cannot open this page. If you need it, ask your district's technical contact."),
         404 => ("We could not find that page", "The address may be mistyped, or the page belongs to another district."),
         413 => ("That file is too large", "Split it into smaller files and import them one after the other."),
+        429 => ("Too many sign-in attempts", "Too many sign-ins came from your network in the last minute. Wait a minute, then sign in again."),
         _ => ("Something went wrong", "Try again in a moment. If it keeps happening, tell your district's technical contact."),
     };
 

@@ -6,7 +6,7 @@ using Rostra.Web.Auth;
 
 namespace Rostra.Web.Pages;
 
-internal sealed class LoginModel(SignInService signIn, TimeProvider time) : PageModel
+internal sealed class LoginModel(SignInService signIn) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your username.")]
@@ -44,10 +44,13 @@ internal sealed class LoginModel(SignInService signIn, TimeProvider time) : Page
             case SignInOutcome.SignedIn signedIn:
                 await HttpContext.SignInAsync(AuthSetup.CookieScheme, CurrentUser.Principal(signedIn.User, AuthSetup.CookieScheme));
                 return LocalRedirect(SafeReturnUrl());
-            case SignInOutcome.LockedOut locked:
-                var minutes = Math.Max(1, (int)Math.Ceiling((locked.Until - time.GetUtcNow()).TotalMinutes));
-                Problem = $"This account is locked after too many failed sign-ins. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask your district's technical contact.";
+            case SignInOutcome.Paused paused:
+                // The same words, status and Retry-After whether the username exists or not.
+                var seconds = Math.Max(1, (int)Math.Ceiling(paused.RetryAfter.TotalSeconds));
+                var minutes = Math.Max(1, (seconds + 59) / 60);
+                Problem = $"Too many sign-in attempts for this username. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask your district's technical contact.";
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Page();
             default:
                 Problem = "The username or password is not right. Check them and try again.";
