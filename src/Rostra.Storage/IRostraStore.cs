@@ -1,4 +1,5 @@
 using Rostra.Core;
+using Rostra.Core.Validation;
 
 namespace Rostra.Storage;
 
@@ -6,7 +7,7 @@ namespace Rostra.Storage;
 /// Everything Rostra keeps, behind one interface with a SQLite and a PostgreSQL implementation.
 /// Every query about users, schools, programs and imports is scoped by district id.
 /// </summary>
-public interface IRostraStore : IUserLookup, IAsyncDisposable
+public interface IRostraStore : IUserLookup, IImportErrorStore, IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     string Provider { get; }
@@ -50,8 +51,13 @@ public interface IRostraStore : IUserLookup, IAsyncDisposable
     /// <summary>Moves an import from one of <paramref name="from"/> to <paramref name="to"/>; false when it was in none of them.</summary>
     Task<bool> TryTransitionAsync(Guid importId, IReadOnlyCollection<string> from, string to, string? message, CancellationToken cancellationToken);
     Task UpdateProgressAsync(Guid importId, int rows, int processedRows, CancellationToken cancellationToken);
-    /// <summary>Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import is still validating or importing (a cancel is never overwritten).</summary>
-    Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import
+    /// is still validating or importing (a cancel is never overwritten). <paramref name="errors"/> are the errors kept in
+    /// detail; <paramref name="counts"/> the count of every code and column of all errors (from <paramref name="errors"/>
+    /// when null). The import's error count is the sum of the counts.
+    /// </summary>
+    Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken, IReadOnlyList<ErrorCount>? counts = null);
     Task<IReadOnlyList<ImportIssue>> GetImportErrorsAsync(Guid importId, int offset, int limit, CancellationToken cancellationToken);
     Task<IReadOnlyList<ImportIssue>> GetImportWarningsAsync(Guid importId, CancellationToken cancellationToken);
     /// <summary>Imports left running by a process that stopped: marks them failed or cancelled. Returns how many.</summary>

@@ -1,7 +1,13 @@
 namespace Rostra.Core.Import;
 
-/// <summary>Size and row limits of one file (SPEC §9). Both are configuration.</summary>
-public sealed record ImportLimits(long MaxFileBytes = ImportLimits.DefaultMaxFileBytes, int MaxRows = ImportLimits.DefaultMaxRows)
+/// <summary>
+/// Size and row limits of one file (SPEC §9), and how many of its errors are kept in detail (every error is counted).
+/// All are configuration.
+/// </summary>
+public sealed record ImportLimits(
+    long MaxFileBytes = ImportLimits.DefaultMaxFileBytes,
+    int MaxRows = ImportLimits.DefaultMaxRows,
+    int MaxDetailedErrors = Validation.ErrorLimits.DefaultMaxDetailedErrors)
 {
     public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
     public const int DefaultMaxRows = 1_000_000;
@@ -15,8 +21,16 @@ public sealed record ValidationContext(
     IUserLookup Users,
     ImportLimits Limits);
 
-/// <summary>The outcome of validating a file. <see cref="Rows"/> counts data records, blank rows excluded.</summary>
-public sealed record ValidationResult(int Rows, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings)
+/// <summary>
+/// The outcome of validating a file. <see cref="Rows"/> counts data records, blank rows excluded. <see cref="Errors"/>
+/// are the errors kept in detail (the first ones, within <see cref="ImportLimits.MaxDetailedErrors"/>);
+/// <see cref="Counts"/> counts every error by code and column (null: <see cref="Errors"/> are all of them).
+/// </summary>
+public sealed record ValidationResult(
+    int Rows, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings, IReadOnlyList<Validation.ErrorCount>? Counts = null)
 {
-    public bool IsValid => Errors.Count == 0;
+    /// <summary>Every error of the file, kept in detail or not.</summary>
+    public int ErrorCount => Counts?.Sum(c => c.Count) ?? Errors.Count;
+
+    public bool IsValid => ErrorCount == 0;
 }

@@ -20,7 +20,8 @@ public static class FileValidator
 
     /// <summary>
     /// Validates <paramref name="file"/> (seekable: it is read twice, once to detect the encoding) and returns every
-    /// error at once, sorted by row then template column.
+    /// error at once, sorted by row then template column: the first <see cref="ImportLimits.MaxDetailedErrors"/> in
+    /// detail, all of them counted by code and column, so memory stays bounded whatever the file.
     /// </summary>
     public static async Task<ValidationResult> ValidateAsync(
         Stream file, ValidationContext context, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken)
@@ -49,7 +50,7 @@ public static class FileValidator
         if (header.Errors.Count > 0) return new ValidationResult(0, header.Errors, warnings);
 
         var checker = new RowChecker(header, context);
-        var errors = new List<ImportIssue>();
+        var errors = new ErrorCollector(context.Limits.MaxDetailedErrors);
         var batch = new List<PendingRow>(LookupBatch);
         var rows = 0;
         var rowErrors = new List<ImportIssue>();
@@ -64,6 +65,11 @@ public static class FileValidator
             string? username = null, email = null;
             if (record.Fields.Length != header.FieldCount)
                 rowErrors.Add(Issues.RowFieldCount(record.Row, record.Fields.Length, header.FieldCount));
+            else if (SpansLines(record.Fields))
+                // A record over several lines may have swallowed other rows through a stray quote: nothing of it is checked
+                // or quoted back, each cell with a line break is reported.
+                rowErrors.AddRange(record.Fields.Select((f, i) => (f, i)).Where(x => HasLineBreak(x.f))
+                    .Select(x => Issues.FieldLineBreak(record.Row, header.Header[x.i] is { Length: > 0 } name ? name.Trim() : $"Column {x.i + 1}")));
             else
                 (username, email) = checker.Check(record, rowErrors);
 
@@ -77,7 +83,7 @@ public static class FileValidator
         progress?.Report(new ValidationProgress(rows, file.Length, file.Length));
 
         if (rows == 0) return Fail(Issues.FileNoRows(), warnings);
-        return new ValidationResult(rows, errors, warnings);
+        return new ValidationResult(rows, errors.Kept, warnings, errors.Counts);
     }
 
     /// <summary>
@@ -119,6 +125,11 @@ public static class FileValidator
         }
     }
 
+    /// <summary>True when a cell of the record holds a line break: the record spans lines.</summary>
+    public static bool SpansLines(string[] fields) => Array.Exists(fields, HasLineBreak);
+
+    private static bool HasLineBreak(string field) => field.AsSpan().IndexOfAny('\r', '\n') >= 0;
+
     private static bool MoveToHeader(IEnumerator<CsvRecord> records)
     {
         while (records.MoveNext())
@@ -136,7 +147,7 @@ public static class FileValidator
     private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email);
 
     private static async Task FlushAsync(
-        List<PendingRow> batch, RowChecker checker, IUserLookup users, List<ImportIssue> errors, CancellationToken cancellationToken)
+        List<PendingRow> batch, RowChecker checker, IUserLookup users, ErrorCollector errors, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
         var usernames = batch.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();

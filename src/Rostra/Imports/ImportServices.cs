@@ -59,13 +59,17 @@ public static class RostraSettings
         return options;
     }
 
-    /// <summary>File limits: <c>ROSTRA_MAX_FILE_BYTES</c> and <c>ROSTRA_MAX_ROWS</c>; 100 MiB and 1,000,000 rows when unset.</summary>
+    /// <summary>
+    /// File limits: <c>ROSTRA_MAX_FILE_BYTES</c>, <c>ROSTRA_MAX_ROWS</c> and <c>ROSTRA_MAX_ERRORS</c> (errors kept in detail);
+    /// 100 MiB, 1,000,000 rows and 100,000 errors when unset.
+    /// </summary>
     public static ImportLimits Limits(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
         var limits = new ImportLimits();
         if (long.TryParse(get("ROSTRA_MAX_FILE_BYTES"), out var bytes) && bytes > 0) limits = limits with { MaxFileBytes = bytes };
         if (int.TryParse(get("ROSTRA_MAX_ROWS"), out var rows) && rows > 0) limits = limits with { MaxRows = rows };
+        if (int.TryParse(get("ROSTRA_MAX_ERRORS"), out var errors) && errors > 0) limits = limits with { MaxDetailedErrors = errors };
         return limits;
     }
 }

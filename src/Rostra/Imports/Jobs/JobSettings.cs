@@ -33,6 +33,12 @@ public sealed record JobSettings(
     /// <summary>Heartbeats renew a lease three times per lease, so one late beat loses nothing.</summary>
     public TimeSpan HeartbeatTime => LeaseTime / 3;
 
+    /// <summary>
+    /// How long the detailed errors, kept cells and header of an ended import are kept (<c>ROSTRA_ERROR_RETENTION_DAYS</c>,
+    /// 30 days); housekeeping deletes them after that, keeping only the count of each kind.
+    /// </summary>
+    public TimeSpan ErrorRetention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Test only (<c>ROSTRA_TEST_HASH_DELAY_MS</c>): a pause after each hash, so a test can stop a node mid-hashing. Zero in production.</summary>
     public TimeSpan TestHashDelay { get; init; }
 
@@ -52,6 +58,7 @@ public sealed record JobSettings(
             Positive(get("ROSTRA_JOB_POLL_MS")) is { } poll ? TimeSpan.FromMilliseconds(poll) : null,
             Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
         {
+            ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
             TestHashDelay = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_HASH_DELAY_MS")) ?? 0),
             TestPauseBeforeCommit = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS")) ?? 0),
         };

@@ -420,18 +420,18 @@
     errorsShown.offset = offset;
     errorsShown.total = page.total;
     const body = $('errors').tBodies[0];
-    body.replaceChildren(...page.errors.map(errorRow));
-    $('error-list').hidden = page.errors.length === 0;
+    body.replaceChildren(...page.items.map(errorRow));
+    $('error-list').hidden = page.items.length === 0;
     const pager = $('error-pager');
     pager.hidden = page.total <= PAGE_SIZE;
-    const range = `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.errors.length)} of ${numbers.format(page.total)}`;
+    const range = `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.items.length)} of ${numbers.format(page.total)}`;
     $('errors-range').textContent = range;
     $('errors-summary').textContent = page.total <= PAGE_SIZE
       ? `${plural(page.total, 'error')}, by row of your spreadsheet:`
       : `${range}, ${numbers.format(PAGE_SIZE)} per page. The error report has all of them, next to your rows, to fix in Excel.`;
     $('errors-prev').disabled = offset === 0;
     $('errors-next').disabled = offset + PAGE_SIZE >= page.total;
-    return page.errors;
+    return page.items;
   }
 
   /** Another page of errors: start reading it from its top, not from the pager at the bottom. */
