@@ -44,6 +44,18 @@ public abstract class BrowserTest(BrowserFixture fixture)
     {
     }
 
+    /// <summary>
+    /// Keeps a full-page screenshot of a screen under TestResults/screens, named after the screen and the window
+    /// width, for a person to look at.
+    /// </summary>
+    protected static async Task KeepScreenshotAsync(IPage page, string screen)
+    {
+        var folder = Path.Combine(ResultsFolder(), "screens");
+        Directory.CreateDirectory(folder);
+        var width = page.ViewportSize?.Width ?? 0;
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{screen}-{width}.png"), FullPage = true });
+    }
+
     private static async Task SaveScreenshotAsync(IPage page, string name)
     {
         try
