@@ -125,10 +125,11 @@ public static class FileValidator
         }
     }
 
-    /// <summary>True when a cell of the record holds a line break: the record spans lines.</summary>
+    /// <summary>True when a cell of the record holds a line break inside its text: the record spans lines.</summary>
     public static bool SpansLines(string[] fields) => Array.Exists(fields, HasLineBreak);
 
-    private static bool HasLineBreak(string field) => field.AsSpan().IndexOfAny('\r', '\n') >= 0;
+    /// <summary>A line break inside the cell's text; one at its start or end is surrounding space, trimmed like any other.</summary>
+    private static bool HasLineBreak(string field) => field.AsSpan().Trim().IndexOfAny('\r', '\n') >= 0;
 
     private static bool MoveToHeader(IEnumerator<CsvRecord> records)
     {
