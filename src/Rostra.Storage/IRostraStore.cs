@@ -1,4 +1,6 @@
 using Rostra.Core;
+using Rostra.Core.Import;
+using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 
 namespace Rostra.Storage;
@@ -7,7 +9,7 @@ namespace Rostra.Storage;
 /// Everything Rostra keeps, behind one interface with a SQLite and a PostgreSQL implementation.
 /// Every query about users, schools, programs and imports is scoped by district id.
 /// </summary>
-public interface IRostraStore : IUserLookup, IImportErrorStore, IAsyncDisposable
+public interface IRostraStore : IUserLookup, IRosterStore, IImportErrorStore, IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     string Provider { get; }
@@ -213,7 +215,8 @@ public sealed record UserAccount(
     IReadOnlyList<string> Roles,
     string? PasswordHash,
     int FailedLogins,
-    DateTimeOffset? LockedUntil)
+    DateTimeOffset? LockedUntil,
+    bool Active = true)
 {
     public bool IsDistrictAdmin => Roles.Contains(Core.Roles.DistrictAdmin);
 }
@@ -227,10 +230,12 @@ public sealed record UserSummary(
     IReadOnlyList<string> Roles,
     string? Grade,
     IReadOnlyList<string> SchoolIds,
-    IReadOnlyList<string> Programs);
+    IReadOnlyList<string> Programs,
+    bool Active = true);
 
-/// <summary>Filters of a user listing. <see cref="Type"/> is a role (student, teacher, school-admin, district-admin).</summary>
-public sealed record UserQuery(string DistrictId, string? Type = null, string? SchoolId = null, string? Search = null, int Offset = 0, int Limit = 100);
+/// <summary>Filters of a user listing. <see cref="Type"/> is a role (student, teacher, school-admin, district-admin).
+/// <see cref="Active"/>: only active (true) or only deactivated (false) users; null for both.</summary>
+public sealed record UserQuery(string DistrictId, string? Type = null, string? SchoolId = null, string? Search = null, int Offset = 0, int Limit = 100, bool? Active = null);
 
 public sealed record UserPage(IReadOnlyList<UserSummary> Users, int Total);
 
@@ -252,7 +257,11 @@ public sealed record ImportRecord(
     DateTimeOffset UpdatedAt,
     string? Message = null,
     int HashedRows = 0,
-    int? Chunks = null);
+    int? Chunks = null,
+    ImportMode Mode = ImportMode.Create,
+    RosterPlan? Plan = null,
+    DateTimeOffset? CompletedAt = null,
+    DateTimeOffset? RevertedAt = null);
 
 /// <summary>The import that a write belongs to.</summary>
 public sealed record ImportWrite(Guid ImportId, string DistrictId, string? ProgramId);

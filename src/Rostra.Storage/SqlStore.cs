@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Rostra.Core;
 using Rostra.Core.Import;
+using Rostra.Core.Roster;
 using Rostra.Core.Validation;
+using Rostra.Storage.Search;
 
 namespace Rostra.Storage;
 
@@ -17,11 +19,12 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     protected const int LookupChunk = 5_000;
 
     private const string UserColumns =
-        "id, district_id, username, first_name, last_name, email, roles, password_hash, failed_logins, locked_until";
+        "id, district_id, username, first_name, last_name, email, roles, password_hash, failed_logins, locked_until, active";
 
     protected const string ImportColumns =
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
-        "imported, created_at, created_by, updated_at, message, hashed_rows, chunks";
+        "imported, created_at, created_by, updated_at, message, hashed_rows, chunks, " +
+        "mode, plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate, active_users, completed_at, reverted_at";
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -45,16 +48,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>Adds a parameter holding a set of values for <see cref="InSet"/>.</summary>
     protected abstract void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values);
 
-    /// <summary>SQL that lower-cases <paramref name="expression"/> the way .NET's ToLowerInvariant does, as far as the provider can.</summary>
-    protected abstract string Lower(string expression);
-
     /// <summary>Appended to ORDER BY of names so both providers sort by code point (PostgreSQL would use the database's locale).</summary>
     protected virtual string BinaryCollation => "";
-
-    /// <summary>Gives a connection what <see cref="Lower"/> needs (SQLite registers a function).</summary>
-    protected virtual void PrepareForSearch(DbConnection connection)
-    {
-    }
 
     /// <summary>Inserts the errors of one import, numbered from 0 in their order.</summary>
     protected abstract Task InsertErrorsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ImportIssue> errors, CancellationToken cancellationToken);
@@ -278,7 +273,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         return new UserAccount(
             r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
             SplitRoles(r.GetString(6)), NullableString(r, 7), r.GetInt32(8),
-            r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9));
+            r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.GetBoolean(10));
     }
 
     public async Task<int> RecordFailedLoginAsync(long userId, DateTimeOffset? lockedUntil, CancellationToken cancellationToken)
@@ -304,24 +299,33 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     public async Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        PrepareForSearch(connection);
 
         var where = "u.district_id = @district_id";
+        if (query.Active is { } active) where += active ? " AND u.active = TRUE" : " AND u.active = FALSE";
         if (!string.IsNullOrWhiteSpace(query.Type))
             where += " AND (',' || u.roles || ',') LIKE @role_pattern ESCAPE '\\'";
         if (!string.IsNullOrWhiteSpace(query.SchoolId))
             where += " AND EXISTS (SELECT 1 FROM user_schools us JOIN schools s ON s.school_id = us.school_id " +
                      "WHERE us.user_id = u.id AND us.district_id = @district_id AND lower(s.school_id) = lower(@school_id))";
-        if (!string.IsNullOrWhiteSpace(query.Search))
-            where += $" AND (u.username_key LIKE @search ESCAPE '\\' OR {Lower("u.first_name")} LIKE @search ESCAPE '\\' " +
-                     $"OR {Lower("u.last_name")} LIKE @search ESCAPE '\\' OR u.email_key LIKE @search ESCAPE '\\')";
+        var search = string.IsNullOrWhiteSpace(query.Search) ? null : SearchText.Normalize(query.Search);
+        if (search is not null)
+            where += " AND u.id IN (" + SearchMatches() + ")";
 
         void AddFilters(DbCommand command)
         {
             Add(command, "district_id", query.DistrictId);
             if (!string.IsNullOrWhiteSpace(query.Type)) Add(command, "role_pattern", "%," + EscapeLike(query.Type.Trim()) + ",%");
             if (!string.IsNullOrWhiteSpace(query.SchoolId)) Add(command, "school_id", query.SchoolId.Trim());
-            if (!string.IsNullOrWhiteSpace(query.Search)) Add(command, "search", "%" + EscapeLike(Key(query.Search.Trim())) + "%");
+            if (search is not null)
+            {
+                // Usernames and emails are matched as stored (lower case); names folded (no accents either).
+                var key = Key(search);
+                var folded = SearchText.Fold(search);
+                Add(command, "key_from", key);
+                Add(command, "key_to", SearchText.PrefixEnd(key));
+                Add(command, "fold_from", folded);
+                Add(command, "fold_to", SearchText.PrefixEnd(folded));
+            }
         }
 
         int total;
@@ -331,9 +335,9 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
-        var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade)>();
+        var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade, bool Active)>();
         await using (var page = Command(connection,
-            $"SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade FROM users u WHERE {where} " +
+            $"SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active FROM users u WHERE {where} " +
             $"ORDER BY u.username_key{BinaryCollation}, u.id LIMIT @limit OFFSET @offset"))
         {
             AddFilters(page);
@@ -341,7 +345,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
             Add(page, "offset", Math.Max(query.Offset, 0));
             await using var r = await page.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
-                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6)));
+                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6), r.GetBoolean(7)));
         }
 
         var ids = rows.Select(row => row.Id).ToArray();
@@ -350,10 +354,22 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         var users = rows.Select(row => new UserSummary(
                 row.Username, row.FirstName, row.LastName, row.Email, SplitRoles(row.Roles), row.Grade,
                 schools.TryGetValue(row.Id, out var s) ? s : [],
-                programs.TryGetValue(row.Id, out var p) ? p : []))
+                programs.TryGetValue(row.Id, out var p) ? p : [],
+                row.Active))
             .ToList();
         return new UserPage(users, total);
     }
+
+    /// <summary>
+    /// The ids of the district's users whose username, email, "first last" or "last first" name starts with the
+    /// search: four index ranges (a prefix of a full name is also a prefix of its first name, and of the last name in
+    /// "last first"), so a search stays fast however many users the district has.
+    /// </summary>
+    private string SearchMatches() =>
+        $"SELECT id FROM users WHERE district_id = @district_id AND username_key{BinaryCollation} >= @key_from AND username_key{BinaryCollation} < @key_to " +
+        $"UNION SELECT id FROM users WHERE district_id = @district_id AND email_key{BinaryCollation} >= @key_from AND email_key{BinaryCollation} < @key_to " +
+        "UNION SELECT user_id FROM user_search WHERE district_id = @district_id AND name_key >= @fold_from AND name_key < @fold_to " +
+        "UNION SELECT user_id FROM user_search WHERE district_id = @district_id AND rname_key >= @fold_from AND rname_key < @fold_to";
 
     private async Task<Dictionary<long, List<string>>> ReadMembershipsAsync(DbConnection connection, string table, string column, long[] userIds, CancellationToken cancellationToken)
     {
@@ -428,8 +444,9 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            "INSERT INTO imports (id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, imported, warnings, message, created_at, created_by, updated_at) " +
-            "VALUES (@id, @district_id, @program_id, @user_type, @file_name, @file_sha256, @status, @rows, @processed_rows, @error_count, @imported, '[]', @message, @created_at, @created_by, @updated_at)");
+            "INSERT INTO imports (id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, imported, warnings, message, created_at, created_by, updated_at, mode) " +
+            "VALUES (@id, @district_id, @program_id, @user_type, @file_name, @file_sha256, @status, @rows, @processed_rows, @error_count, @imported, '[]', @message, @created_at, @created_by, @updated_at, @mode)");
+        Add(command, "mode", record.Mode.Slug());
         Add(command, "id", record.Id);
         Add(command, "district_id", record.DistrictId);
         Add(command, "program_id", record.ProgramId);
@@ -476,7 +493,11 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         UserTypes.TryParse(r.GetString(3), out var type) ? type : throw new InvalidDataException($"Unknown user type '{r.GetString(3)}' in imports."),
         r.GetString(4), r.GetString(5), r.GetString(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt32(10),
         r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetFieldValue<DateTimeOffset>(13), NullableString(r, 14),
-        r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16));
+        r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16),
+        ImportModes.TryParse(r.GetString(17), out var mode) ? mode : ImportMode.Create,
+        r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23)),
+        r.IsDBNull(24) ? null : r.GetFieldValue<DateTimeOffset>(24),
+        r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25));
 
     public async Task<bool> TryTransitionAsync(Guid importId, IReadOnlyCollection<string> from, string to, string? message, CancellationToken cancellationToken)
     {
@@ -575,7 +596,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     protected async Task<bool> CompleteImportAsync(DbConnection connection, DbTransaction transaction, ImportWrite write, int imported, CancellationToken cancellationToken)
     {
         await using var command = Command(connection,
-            $"UPDATE imports SET status = @completed, imported = @imported, processed_rows = @imported, updated_at = @now " +
+            $"UPDATE imports SET status = @completed, imported = @imported, processed_rows = @imported, updated_at = @now, completed_at = @now " +
             $"WHERE id = @id AND district_id = @district_id AND NOT ({InSet("status", "@final")})",
             transaction);
         Add(command, "completed", ImportStatus.Completed);

@@ -81,6 +81,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         return new TestDistrict(id, "reading", $"E{suffix}", $"M{suffix}", admin, suffix);
     }
 
+    /// <summary>Adds a student of the district's elementary school straight to the database (already hashed).</summary>
+    public Task AddStudentAsync(TestDistrict district, string username, string firstName, string? lastName, string? email = null) =>
+        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], hasher.Hash(Password)), default);
+
     public string UploadsFolder => Path.Combine(folder, "uploads");
 
     public async Task DisposeAsync()

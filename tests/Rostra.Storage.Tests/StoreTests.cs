@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Rostra.Core;
 using Rostra.Core.Import;
 using Rostra.Core.Validation;
+using Rostra.Storage.Search;
 
 namespace Rostra.Storage.Tests;
 
@@ -534,7 +535,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         Assert.Equal(13, lhs.Total);
         Assert.All(lhs.Users, u => Assert.Contains("LHS", u.SchoolIds));
 
-        Assert.Equal(["t.garcia"], (await Store.ListUsersAsync(new UserQuery(District, Search: "GARCIA"), Ct)).Users.Select(u => u.Username));
+        Assert.Equal(["t.garcia"], (await Store.ListUsersAsync(new UserQuery(District, Search: "T.GARCIA"), Ct)).Users.Select(u => u.Username));
         Assert.Equal(["t.garcia"], (await Store.ListUsersAsync(new UserQuery(District, Search: "maria"), Ct)).Users.Select(u => u.Username));
         Assert.Equal(["s12"], (await Store.ListUsersAsync(new UserQuery(District, Search: "last12"), Ct)).Users.Select(u => u.Username));
         // LIKE wildcards in the search are plain characters.
@@ -546,6 +547,71 @@ public abstract partial class StoreTests : IAsyncLifetime
         var elsewhere = Assert.Single(other.Users);
         Assert.Equal(["2001"], elsewhere.SchoolIds);
         Assert.Equal(["math"], elsewhere.Programs);
+    }
+
+    [Fact]
+    public async Task Users_are_found_by_username_email_first_last_or_full_name_whatever_the_case_and_accents()
+    {
+        await SeedDistrictAsync(District, Program, "1001");
+        await SeedDistrictAsync(OtherDistrict, "math", "2001");
+        NewUser Named(string username, string first, string? last, string? email = null, string districtId = District) =>
+            new(districtId, username, first, last, email, [Roles.Student], Grade.Parse("3"), [districtId == District ? "1001" : "2001"],
+                [districtId == District ? Program : "math"], "$argon2id$x");
+        await Store.AddUserAsync(Named("ava.g", "Ava", "Garcia", "ava.garcia@lincoln.org"), Ct);
+        await Store.AddUserAsync(Named("s.garcia", "Sofía", "García López"), Ct);
+        await Store.AddUserAsync(Named("jn", "JOSÉ", "Núñez"), Ct);
+        await Store.AddUserAsync(Named("decomposed", "Zoe\u0301", "O\u2019Brien"), Ct);
+        await Store.AddUserAsync(Named("only.first", "Cher", null), Ct);
+        await Store.AddUserAsync(Named("ava.elsewhere", "Ava", "Garcia", districtId: OtherDistrict), Ct);
+
+        async Task<string[]> FindAsync(string search) =>
+            [.. (await Store.ListUsersAsync(new UserQuery(District, Search: search), Ct)).Users.Select(u => u.Username)];
+
+        Assert.Equal(["ava.g"], await FindAsync("Ava Garcia"));
+        Assert.Equal(["ava.g"], await FindAsync("  ava   GARCIA "));
+        Assert.Equal(["ava.g"], await FindAsync("Garcia Ava"));
+        Assert.Equal(["ava.g", "s.garcia"], await FindAsync("garcia"));
+        Assert.Equal(["s.garcia"], await FindAsync("sofia"));
+        Assert.Equal(["s.garcia"], await FindAsync("SOFÍA GARCÍA L"));
+        Assert.Equal(["s.garcia"], await FindAsync("garcia lopez sofia"));
+        Assert.Equal(["jn"], await FindAsync("jose nunez"));
+        Assert.Equal(["jn"], await FindAsync("Núñez"));
+        Assert.Equal(["decomposed"], await FindAsync("zoé"));
+        Assert.Equal(["decomposed"], await FindAsync("o'brien"));
+        Assert.Equal(["only.first"], await FindAsync("cher"));
+        Assert.Equal(["ava.g"], await FindAsync("AVA.G"));
+        Assert.Equal(["ava.g"], await FindAsync("Ava.Garcia@Lincoln"));
+        Assert.Empty(await FindAsync("arcia"));
+        Assert.Empty(await FindAsync("ava garcia lopez"));
+
+        var renamed = await Store.ListUsersAsync(new UserQuery(OtherDistrict, Search: "ava garcia"), Ct);
+        Assert.Equal(["ava.elsewhere"], renamed.Users.Select(u => u.Username));
+    }
+
+    [Fact]
+    public async Task The_database_folds_every_letter_as_the_code_does()
+    {
+        await SeedDistrictAsync(District, Program, "1001");
+        var letters = SearchText.From.Select(c => c.ToString())
+            .Concat(SearchText.Multi.Keys.Select(c => c.ToString()))
+            .Concat(SearchText.Marks.Select(c => "e" + c))
+            .Concat(["A", "Z", "q"])
+            .ToList();
+        var names = new List<(string Username, string First)>();
+        for (var i = 0; i < letters.Count; i++)
+        {
+            var username = $"fold{i:000}";
+            var first = "Zz" + letters[i] + "Q";
+            names.Add((username, first));
+            await Store.AddUserAsync(new NewUser(District, username, first, "Fold", null, [Roles.Student], Grade.Parse("3"), ["1001"], [Program], "$argon2id$x"), Ct);
+        }
+
+        foreach (var search in names.Select(n => SearchText.Fold(n.First)).Distinct(StringComparer.Ordinal))
+        {
+            var expected = names.Where(n => SearchText.Fold(n.First + " Fold").StartsWith(search, StringComparison.Ordinal)).Select(n => n.Username).Order(StringComparer.Ordinal);
+            var found = await Store.ListUsersAsync(new UserQuery(District, Search: search, Limit: 1_000), Ct);
+            Assert.Equal(expected, found.Users.Select(u => u.Username));
+        }
     }
 
     // Import records.

@@ -112,6 +112,7 @@ public static class CsvFile
     /// Reads every record of the file after the header, in order, with spreadsheet row numbers. The first record
     /// returned is the header itself (row 1). Blank records are returned too (callers skip them) so numbering stays right.
     /// </summary>
+    /// <exception cref="CsvFileException">with <c>file.not_csv</c> when a record is longer than the reader can hold.</exception>
     public static IEnumerable<CsvRecord> ReadRecords(Stream stream, CsvFormat format, CancellationToken cancellationToken = default)
     {
         stream.Position = format.PreambleLength;
@@ -124,10 +125,21 @@ public static class CsvFile
             DisableFastFloat = true,
         }).From(text);
         var row = 0;
-        foreach (var r in reader)
+        using var rows = reader.GetEnumerator();
+        while (true)
         {
             if ((row & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                if (!rows.MoveNext()) break;
+            }
+            catch (NotSupportedException)
+            {
+                // Sep holds a record in a buffer of at most 16 Mi chars: a longer one is almost always a quote never closed.
+                throw new CsvFileException(Validation.Issues.FileRecordTooLong(row + 1));
+            }
             row++;
+            var r = rows.Current;
             var fields = new string[r.ColCount];
             for (var i = 0; i < fields.Length; i++) fields[i] = r[i].ToString();
             yield return new CsvRecord(row, fields);

@@ -1,3 +1,5 @@
+using Rostra.Core.Roster;
+
 namespace Rostra.Core.Import;
 
 /// <summary>
@@ -13,13 +15,21 @@ public sealed record ImportLimits(
     public const int DefaultMaxRows = 1_000_000;
 }
 
-/// <summary>What a file is validated against: the district, its schools, the platform's users, the limits.</summary>
+/// <summary>
+/// What a file is validated against: the district, its schools, the platform's users, the limits. An update or sync
+/// (<see cref="Mode"/>) also needs <see cref="Roster"/> to compare rows with the users they name, the import's
+/// <see cref="ProgramId"/>, and hands its plan to <see cref="Plan"/>.
+/// </summary>
 public sealed record ValidationContext(
     District District,
     UserType UserType,
     IReadOnlyList<School> Schools,
     IUserLookup Users,
-    ImportLimits Limits);
+    ImportLimits Limits,
+    ImportMode Mode = ImportMode.Create,
+    IRosterLookup? Roster = null,
+    string? ProgramId = null,
+    IPlanSink? Plan = null);
 
 /// <summary>
 /// The outcome of validating a file. <see cref="Rows"/> counts data records, blank rows excluded. <see cref="Errors"/>
@@ -27,7 +37,8 @@ public sealed record ValidationContext(
 /// <see cref="Counts"/> counts every error by code and column (null: <see cref="Errors"/> are all of them).
 /// </summary>
 public sealed record ValidationResult(
-    int Rows, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings, IReadOnlyList<Validation.ErrorCount>? Counts = null)
+    int Rows, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings, RosterPlan? Plan = null,
+    IReadOnlyList<Validation.ErrorCount>? Counts = null)
 {
     /// <summary>Every error of the file, kept in detail or not.</summary>
     public int ErrorCount => Counts?.Sum(c => c.Count) ?? Errors.Count;

@@ -19,6 +19,9 @@ public sealed class ErrorCollector(int maxDetailed = ErrorLimits.DefaultMaxDetai
     /// <summary>Every error added.</summary>
     public int Total { get; private set; }
 
+    /// <summary>Every error added (as <see cref="Total"/>).</summary>
+    public int Count => Total;
+
     /// <summary>The first <see cref="MaxDetailed"/> errors, in the order they were added.</summary>
     public IReadOnlyList<ImportIssue> Kept => kept;
 
@@ -33,6 +36,23 @@ public sealed class ErrorCollector(int maxDetailed = ErrorLimits.DefaultMaxDetai
     public void AddRange(IEnumerable<ImportIssue> errors)
     {
         foreach (var error in errors) Add(error);
+    }
+
+    /// <summary>
+    /// Adds errors found after the others (at the end of a file) in their place by <paramref name="order"/>: the kept
+    /// ones stay the first <see cref="MaxDetailed"/> in that order.
+    /// </summary>
+    public void Merge(IReadOnlyList<ImportIssue> late, Func<ImportIssue, (int Row, int Column)> order)
+    {
+        var merged = kept.Concat(late.Select(Bounded)).Select((e, i) => (e, i)).OrderBy(x => order(x.e)).ThenBy(x => x.i).Select(x => x.e).Take(MaxDetailed).ToList();
+        foreach (var error in late)
+        {
+            Total++;
+            var key = (error.Code, error.Column ?? "");
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        kept.Clear();
+        kept.AddRange(merged);
     }
 
     /// <summary>The count of every code and column, most frequent first.</summary>

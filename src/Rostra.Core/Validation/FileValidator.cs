@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Rostra.Core.Csv;
 using Rostra.Core.Import;
+using Rostra.Core.Roster;
 
 namespace Rostra.Core.Validation;
 
@@ -41,6 +42,21 @@ public static class FileValidator
         }
         if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback());
 
+        try
+        {
+            return await ValidateRecordsAsync(file, format, context, warnings, progress, cancellationToken);
+        }
+        catch (CsvFileException e)
+        {
+            // A record the reader cannot hold: the file's error alone, not the rows read before it.
+            return Fail(e.Issue, warnings);
+        }
+    }
+
+    private static async Task<ValidationResult> ValidateRecordsAsync(
+        Stream file, CsvFormat format, ValidationContext context, List<ImportIssue> warnings, IProgress<ValidationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         using var records = CsvFile.ReadRecords(file, format, cancellationToken).GetEnumerator();
         // Blank lines above the header are passed over; the header is the first row with something in it.
         if (!MoveToHeader(records)) return Fail(Issues.FileEmpty(), warnings);
@@ -52,6 +68,7 @@ public static class FileValidator
         var checker = new RowChecker(header, context);
         var errors = new ErrorCollector(context.Limits.MaxDetailedErrors);
         var batch = new List<PendingRow>(LookupBatch);
+        var planner = context.Mode.HasPlan() ? new PlanState(context) : null;
         var rows = 0;
         var rowErrors = new List<ImportIssue>();
         while (records.MoveNext())
@@ -73,17 +90,25 @@ public static class FileValidator
             else
                 (username, email) = checker.Check(record, rowErrors);
 
+            // An update or sync compares every valid row with the user it names, so each one waits for the look-up.
+            var user = planner is not null && rowErrors.Count == 0 && username is not null ? checker.ReadUser(record) : null;
             if (rowErrors.Count > 0 || username is not null || email is not null)
                 batch.Add(new PendingRow(record.Row, rowErrors.Count == 0 ? null : [.. rowErrors], username, username is null ? null : checker.Value(record, Column.Username),
-                    email, email is null ? null : checker.Value(record, Column.Email)));
-            if (batch.Count >= LookupBatch) await FlushAsync(batch, checker, context.Users, errors, cancellationToken);
+                    email, email is null ? null : checker.Value(record, Column.Email), user));
+            if (batch.Count >= LookupBatch) await FlushAsync(batch, checker, context, planner, errors, cancellationToken);
             if (rows % ProgressEvery == 0) progress?.Report(new ValidationProgress(rows, file.Position, file.Length));
         }
-        await FlushAsync(batch, checker, context.Users, errors, cancellationToken);
+        await FlushAsync(batch, checker, context, planner, errors, cancellationToken);
         progress?.Report(new ValidationProgress(rows, file.Length, file.Length));
 
         if (rows == 0) return Fail(Issues.FileNoRows(), warnings);
-        return new ValidationResult(rows, errors.Kept, warnings, errors.Counts);
+        if (planner is null) return new ValidationResult(rows, errors.Kept, warnings, Counts: errors.Counts);
+        var late = planner.ResolveEmails(checker);
+        // Stable: the errors found late take their place by row, then template column.
+        if (late.Count > 0) errors.Merge(late, e => (e.Row ?? 0, checker.Order(e.Column)));
+        if (errors.Count > 0) return new ValidationResult(rows, errors.Kept, warnings, Counts: errors.Counts);
+        var plan = await planner.FinishAsync(cancellationToken);
+        return new ValidationResult(rows, errors.Kept, warnings, plan, errors.Counts);
     }
 
     /// <summary>
@@ -99,28 +124,13 @@ public static class FileValidator
         var header = HeaderMap.Analyze(records.Current.Fields, context.UserType);
         if (header.Errors.Count > 0) throw new InvalidOperationException("The file's header is not valid; validate it first.");
         var checker = new RowChecker(header, context);
-        var type = context.UserType;
         while (records.MoveNext())
         {
             var record = records.Current;
             if (record.IsBlank) continue;
             if (record.Fields.Length != header.FieldCount) throw new InvalidOperationException($"Row {record.Row} does not line up with the header; validate the file first.");
 
-            var roles = new List<string>(2) { type.Role() };
-            if (type == UserType.SchoolAdmin && RowChecker.TryParseTeacherRole(checker.Value(record, Column.TeacherRole), out var teacher) && teacher)
-                roles.Add(Roles.Teacher);
-            Grade? grade = type == UserType.Student && Grade.TryParse(checker.Value(record, Column.Grade), out var g) ? g : null;
-            var password = checker.Value(record, Column.Password);
-            yield return new ImportedUser(
-                record.Row,
-                checker.Value(record, Column.FirstName)!,
-                NullIfEmpty(checker.Value(record, Column.LastName)),
-                checker.Value(record, Column.Username)!,
-                NullIfEmpty(checker.Value(record, Column.Email)),
-                grade,
-                checker.CanonicalSchoolIds(checker.Value(record, Column.SchoolId) ?? ""),
-                roles,
-                string.IsNullOrEmpty(password) ? null : password);
+            yield return checker.ReadUser(record);
             await Task.CompletedTask;
         }
     }
@@ -140,17 +150,21 @@ public static class FileValidator
         return false;
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
     private static ValidationResult Fail(ImportIssue issue, List<ImportIssue>? warnings = null) =>
         new(0, [issue], warnings ?? []);
 
-    private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email);
+    private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email, ImportedUser? User = null);
 
     private static async Task FlushAsync(
-        List<PendingRow> batch, RowChecker checker, IUserLookup users, ErrorCollector errors, CancellationToken cancellationToken)
+        List<PendingRow> batch, RowChecker checker, ValidationContext context, PlanState? planner, ErrorCollector errors, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
+        if (planner is not null)
+        {
+            await planner.FlushAsync(batch, checker, errors, cancellationToken);
+            return;
+        }
+        var users = context.Users;
         var usernames = batch.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
         var emails = batch.Where(p => p.EmailKey is not null).Select(p => p.EmailKey!).ToList();
         // Both look-ups at once: the database answers one while it works on the other.
@@ -170,5 +184,94 @@ public static class FileValidator
             errors.AddRange(rowErrors.Select((e, i) => (e, i)).OrderBy(x => checker.Order(x.e.Column)).ThenBy(x => x.i).Select(x => x.e));
         }
         batch.Clear();
+    }
+
+    /// <summary>
+    /// The plan of an update or sync file as it is read: each batch's usernames and emails looked up at once, each
+    /// valid row compared with the user it names, the changes handed to the sink. Keeps the ids of the users the
+    /// file names (for a sync's deactivations) and the emails held by another user of the file (resolved at the end,
+    /// when the whole file is known).
+    /// </summary>
+    private sealed class PlanState(ValidationContext context)
+    {
+        private readonly IRosterLookup _roster = context.Roster ?? throw new InvalidOperationException("An update or sync needs the platform's users.");
+        private readonly HashSet<long> _named = [];
+        private readonly List<(int Row, string Email, string HolderKey)> _movedEmails = [];
+        private readonly List<PlannedChange> _buffer = new(LookupBatch);
+        private PlanCounts _counts = PlanCounts.Empty;
+
+        public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
+        {
+            var usernames = batch.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
+            var emails = batch.Where(p => p.EmailKey is not null).Select(p => p.EmailKey!).ToList();
+            var usersTask = usernames.Count > 0 ? _roster.FindUsersAsync(usernames, cancellationToken) : null;
+            var holdersTask = emails.Count > 0 ? _roster.FindEmailHoldersAsync(emails, cancellationToken) : null;
+            var found = usersTask is null ? [] : await usersTask;
+            var holders = holdersTask is null ? null : await holdersTask;
+            var byKey = new Dictionary<string, ExistingUser>(found.Count, StringComparer.Ordinal);
+            foreach (var user in found) byKey[user.Username.ToLowerInvariant()] = user;
+
+            foreach (var pending in batch)
+            {
+                var rowErrors = pending.Errors;
+                ExistingUser? existing = null;
+                if (pending.UsernameKey is not null && byKey.TryGetValue(pending.UsernameKey, out var named))
+                {
+                    // Another district's user is taken, and the message never says whose; another type of ours is named.
+                    if (!string.Equals(named.DistrictId, context.District.Id, StringComparison.Ordinal))
+                        (rowErrors ??= []).Add(Issues.UsernameTaken(pending.Row, pending.Username!));
+                    else if (named.UserType != context.UserType)
+                        (rowErrors ??= []).Add(Issues.UsernameOtherType(pending.Row, pending.Username!, named.UserType));
+                    else existing = named;
+                }
+                if (existing is null && pending.User is { Password: null } && checker.NewUsersNeedPassword)
+                    (rowErrors ??= []).Add(Issues.FieldRequired(pending.Row, Column.Password));
+                if (pending.EmailKey is not null && holders!.TryGetValue(pending.EmailKey, out var holder) && holder.UserId != existing?.Id)
+                {
+                    // Held by another user: taken, unless that user is in this file too and so gives the email up.
+                    _movedEmails.Add((pending.Row, pending.Email!, holder.UsernameKey));
+                }
+                if (rowErrors is not null)
+                {
+                    errors.AddRange(rowErrors.Select((e, i) => (e, i)).OrderBy(x => checker.Order(x.e.Column)).ThenBy(x => x.i).Select(x => x.e));
+                    continue;
+                }
+                if (pending.User is null || errors.Count > 0) continue;
+                var change = RosterPlanner.Plan(pending.User, context.UserType, existing, context.ProgramId);
+                if (existing is not null) _named.Add(existing.Id);
+                _counts = _counts.Add(change.Action);
+                _buffer.Add(change);
+            }
+            batch.Clear();
+            if (errors.Count > 0) _buffer.Clear();
+            else await DrainAsync(cancellationToken);
+        }
+
+        /// <summary>The emails held by another user: <c>email.taken</c> unless that user's username is in the file.</summary>
+        public List<ImportIssue> ResolveEmails(RowChecker checker) =>
+            [.. _movedEmails.Where(m => !checker.HasUsername(m.HolderKey)).Select(m => Issues.EmailTaken(m.Row, m.Email))];
+
+        /// <summary>A sync's deactivations: the active users of the district and type the file does not name.</summary>
+        public async Task<RosterPlan> FinishAsync(CancellationToken cancellationToken)
+        {
+            var active = 0;
+            await foreach (var member in _roster.ListActiveMembersAsync(context.District.Id, context.UserType, cancellationToken))
+            {
+                active++;
+                if (context.Mode != ImportMode.Sync || _named.Contains(member.Id)) continue;
+                _counts = _counts.Add(PlanAction.Deactivate);
+                _buffer.Add(RosterPlanner.Deactivate(member));
+                if (_buffer.Count >= LookupBatch) await DrainAsync(cancellationToken);
+            }
+            await DrainAsync(cancellationToken);
+            return new RosterPlan(_counts, active);
+        }
+
+        private async Task DrainAsync(CancellationToken cancellationToken)
+        {
+            if (_buffer.Count == 0) return;
+            if (context.Plan is not null) await context.Plan.AddAsync([.. _buffer], cancellationToken);
+            _buffer.Clear();
+        }
     }
 }

@@ -56,6 +56,24 @@ internal sealed class FirstRowIndex
         return true;
     }
 
+    /// <summary>True when <paramref name="key"/> was added.</summary>
+    public bool Contains(ReadOnlySpan<char> key)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(key);
+        if (byteCount > MaxKeyBytes) return false;
+        Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(key, bytes);
+        var hash = string.GetHashCode(key, StringComparison.Ordinal);
+        var mask = _refs.Length - 1;
+        var slot = hash & mask;
+        while (_refs[slot] != 0)
+        {
+            if (_hashes[slot] == hash && Key(_refs[slot] - 1).SequenceEqual(bytes)) return true;
+            slot = (slot + 1) & mask;
+        }
+        return false;
+    }
+
     private int Store(ReadOnlySpan<byte> bytes)
     {
         var need = bytes.Length + 2;

@@ -32,6 +32,20 @@ public static class IssueCodes
     public const string SchoolDuplicate = "school.duplicate";
     public const string TeacherRoleInvalid = "teacher_role.invalid";
 
+    /// <summary>Update and sync: the username belongs to a user of this district of another user type.</summary>
+    public const string UsernameOtherType = "username.other_type";
+
+    // Reported when an update or sync is confirmed or reverted, not by validation (SPEC §10).
+
+    /// <summary>A planned user was changed by someone else after validation.</summary>
+    public const string UserChanged = "user.changed";
+
+    /// <summary>A sync would deactivate more users than the threshold and the confirm did not name the number.</summary>
+    public const string ImportDeactivationThreshold = "import.deactivation_threshold";
+
+    /// <summary>A revert is not possible: a later change touched those users, it is too old, or not the latest.</summary>
+    public const string ImportRevertConflict = "import.revert_conflict";
+
     /// <summary>Warning: the file was not UTF-8 and was read as Windows-1252.</summary>
     public const string FileEncodingFallback = "file.encoding_fallback";
 
@@ -45,6 +59,6 @@ public static class IssueCodes
         HeaderWrongTemplate, HeaderMissingColumn, HeaderUnknownColumn, HeaderDuplicateColumn, RowFieldCount,
         FieldRequired, FieldTooLong, FieldInvalidCharacters, UsernameInvalid, UsernameDuplicate, UsernameTaken,
         EmailInvalid, EmailDuplicate, EmailTaken, EmailRequiredForSso, PasswordTooShort, PasswordComplexity,
-        GradeInvalid, GradeNotOffered, SchoolUnknown, SchoolDuplicate, TeacherRoleInvalid,
+        GradeInvalid, GradeNotOffered, SchoolUnknown, SchoolDuplicate, TeacherRoleInvalid, UsernameOtherType,
     ];
 }

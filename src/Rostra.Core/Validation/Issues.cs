@@ -33,6 +33,12 @@ public static class Issues
         (kind is null ? "This file is not a CSV file." : $"This file is {kind}, not a CSV file.") +
         " In Excel choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
 
+    /// <summary>A record longer than a reader holds (16 Mi characters): a quote left open swallows the rest of the file.</summary>
+    public static ImportIssue FileRecordTooLong(int row) => new(null, null, IssueCodes.FileNotCsv,
+        $"Row {Num(row)} is too long to be a row of users (over 16 million characters): usually a quote (\") opens a value and is never closed, " +
+        "so the rest of the file reads as one value. Check that row for a stray quote, or in Excel choose File > Save As, pick " +
+        "\"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
+
     public static ImportIssue FileTooLarge(long size, long limit) => new(null, null, IssueCodes.FileTooLarge,
         $"The file is {MiB(size)}; the largest file you can upload is {MiB(limit)}. Split it into several files and upload them one after another.");
 
@@ -149,6 +155,22 @@ public static class Issues
 
     public static ImportIssue TeacherRoleInvalid(int row, string value) => new(row, Column.TeacherRole.HeaderName(), IssueCodes.TeacherRoleInvalid,
         "Teacher Role must be Y or N (or Yes or No); leave it blank for N.", value);
+
+    // Update and sync (SPEC §10).
+
+    public static ImportIssue UsernameOtherType(int row, string value, UserType? existingType) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameOtherType,
+        (existingType is { } t ? $"This username belongs to a {t.DisplayName().ToLowerInvariant()} of your district" : "This username belongs to a district admin of your district") +
+        ", not to a user of the type you are importing. Import this row with the right user type, or choose a different username.", value);
+
+    public static ImportIssue UserChanged(int? row, string username) => new(row, Column.Username.HeaderName(), IssueCodes.UserChanged,
+        "This user was changed by someone else after the file was checked, so nothing was imported. Upload the file again to see the changes it makes now.",
+        username);
+
+    public static ImportIssue DeactivationThreshold(int deactivations, int limit) => new(null, null, IssueCodes.ImportDeactivationThreshold,
+        $"This file would deactivate {Num(deactivations)} users, more than the {Num(limit)} that can be deactivated without a check. " +
+        $"If the file is really the full roster, confirm again and allow exactly {Num(deactivations)} deactivations.");
+
+    public static ImportIssue RevertConflict(string reason) => new(null, null, IssueCodes.ImportRevertConflict, reason);
 
     private static string JoinAnd(IReadOnlyList<string> items) => items.Count switch
     {

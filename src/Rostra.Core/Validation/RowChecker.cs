@@ -1,5 +1,6 @@
 using Rostra.Core.Csv;
 using Rostra.Core.Import;
+using Rostra.Core.Roster;
 
 namespace Rostra.Core.Validation;
 
@@ -12,6 +13,8 @@ internal sealed class RowChecker
     private readonly HeaderMap _header;
     private readonly UserType _type;
     private readonly bool _sso;
+    // In update and sync a blank Password keeps an existing user's password; new users are checked after the look-up.
+    private readonly bool _passwordRequired;
     private readonly Dictionary<string, School> _schools;
     private readonly Dictionary<string, string> _schoolsWithoutLeadingZeros;
     // The first row of each username and email seen so far: the one per-row state that grows with the file.
@@ -24,6 +27,7 @@ internal sealed class RowChecker
         _header = header;
         _type = context.UserType;
         _sso = context.District.UsesGoogleSso;
+        _passwordRequired = !_sso && context.Mode == ImportMode.Create;
         _template = Templates.Columns(_type);
         _schools = new Dictionary<string, School>(StringComparer.OrdinalIgnoreCase);
         _schoolsWithoutLeadingZeros = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -82,7 +86,7 @@ internal sealed class RowChecker
         }
 
         var password = Value(record, Column.Password);
-        if (Text(row, Column.Password, password, required: !_sso, errors))
+        if (Text(row, Column.Password, password, required: _passwordRequired, errors))
         {
             var minimum = _type == UserType.Student ? 8 : 12;
             if (password!.Length < minimum) errors.Add(Issues.PasswordTooShort(row, _type, minimum));
@@ -130,6 +134,34 @@ internal sealed class RowChecker
 
         return (usernameToCheck, emailToCheck);
     }
+
+    /// <summary>True when a new user of this file needs a Password (the district does not sign in with SSO).</summary>
+    public bool NewUsersNeedPassword => !_sso;
+
+    /// <summary>True when the lower-cased username is on a row of the file read so far.</summary>
+    public bool HasUsername(string key) => _usernames.Contains(key);
+
+    /// <summary>The user of a record that passed <see cref="Check"/> with no errors. Password as written, null when blank.</summary>
+    public ImportedUser ReadUser(CsvRecord record)
+    {
+        var roles = new List<string>(2) { _type.Role() };
+        if (_type == UserType.SchoolAdmin && TryParseTeacherRole(Value(record, Column.TeacherRole), out var teacher) && teacher)
+            roles.Add(Roles.Teacher);
+        Grade? grade = _type == UserType.Student && Grade.TryParse(Value(record, Column.Grade), out var g) ? g : null;
+        var password = Value(record, Column.Password);
+        return new ImportedUser(
+            record.Row,
+            Value(record, Column.FirstName)!,
+            NullIfEmpty(Value(record, Column.LastName)),
+            Value(record, Column.Username)!,
+            NullIfEmpty(Value(record, Column.Email)),
+            grade,
+            CanonicalSchoolIds(Value(record, Column.SchoolId) ?? ""),
+            roles,
+            string.IsNullOrEmpty(password) ? null : password);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private void CheckSchools(CsvRecord record, Grade? grade, List<ImportIssue> errors)
     {

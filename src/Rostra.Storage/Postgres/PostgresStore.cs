@@ -81,8 +81,6 @@ internal sealed class PostgresStore : SqlStore
 
     protected override void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values) => Add(command, name, values.ToArray());
 
-    protected override string Lower(string expression) => $"lower({expression})";
-
     protected override string BinaryCollation => " COLLATE \"C\"";
 
     // Npgsql writes a timestamptz from a DateTimeOffset only at offset zero.
@@ -166,7 +164,8 @@ internal sealed class PostgresStore : SqlStore
         await using (var fill = new NpgsqlCommand(
             $"INSERT INTO import_stage ({StageColumns}) " +
             "SELECT row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, " +
-            "ARRAY(SELECT json_array_elements_text(school_ids::json)), @programs FROM import_rows WHERE import_id = @id ORDER BY row",
+            "ARRAY(SELECT json_array_elements_text(school_ids::json)), @programs " +
+            $"FROM import_rows r WHERE r.import_id = @id{CreateRowsOnly} ORDER BY row",
             connection, transaction))
         {
             fill.Parameters.AddWithValue("programs", write.ProgramId is null ? Array.Empty<string>() : new[] { write.ProgramId });
@@ -174,7 +173,7 @@ internal sealed class PostgresStore : SqlStore
             count = await fill.ExecuteNonQueryAsync(cancellationToken);
         }
         return await MoveCheckedStageAsync(connection, transaction, write, count,
-            ct => FinishStagedAsync(connection, transaction, write.ImportId, ct), beforeCommit, cancellationToken);
+            ct => FinishStagedAsync(connection, transaction, write.ImportId, ct), beforeCommit, cancellationToken, applyPlan: true);
     }
 
     private static async Task CreateStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -197,7 +196,7 @@ internal sealed class PostgresStore : SqlStore
     /// </summary>
     private async Task<WriteResult> MoveCheckedStageAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, int count,
-        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
+        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken, bool applyPlan = false)
     {
         await using (var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction))
             await analyze.ExecuteNonQueryAsync(cancellationToken);
@@ -205,6 +204,26 @@ internal sealed class PostgresStore : SqlStore
 
         for (var attempt = 1; ; attempt++)
         {
+            // An update or sync: its updates, reactivations and deactivations first, then its creates as any import's.
+            var written = 0;
+            if (applyPlan)
+            {
+                List<ImportIssue>? planErrors;
+                try
+                {
+                    (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken);
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < WriteAttempts)
+                {
+                    await transaction.RollbackAsync("users_write", cancellationToken);
+                    continue;
+                }
+                if (planErrors is not null)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return new WriteResult(false, 0, planErrors);
+                }
+            }
             var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
             if (conflicts.Count > 0)
             {
@@ -214,7 +233,7 @@ internal sealed class PostgresStore : SqlStore
             try
             {
                 await MoveStageAsync(connection, transaction, write, cancellationToken);
-                if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+                if (!await CompleteImportAsync(connection, transaction, write, count + written, cancellationToken))
                 {
                     await transaction.RollbackAsync(cancellationToken);
                     return new WriteResult(false, 0, []);
@@ -222,7 +241,7 @@ internal sealed class PostgresStore : SqlStore
                 if (after is not null) await after(cancellationToken);
                 if (beforeCommit is not null) await beforeCommit(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new WriteResult(true, count, []);
+                return new WriteResult(true, count + written, []);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < WriteAttempts)
             {
@@ -234,6 +253,14 @@ internal sealed class PostgresStore : SqlStore
     }
 
     protected override string SkipLocked(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
+
+    protected override string JsonEach(string json, string alias) => $"json_array_elements_text(({json})::json) AS {alias}(value)";
+
+    protected override string JsonAgg(string expression) => $"json_agg({expression})::text";
+
+    protected override string LockUsers(string alias) => $" FOR UPDATE OF {alias}";
+
+    protected override string LockRow => " FOR UPDATE";
 
     protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
     {

@@ -101,12 +101,6 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     protected override void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values) =>
         Add(command, name, JsonSerializer.Serialize(values));
 
-    // SQLite's lower() folds ASCII only; searching names uses .NET's, registered per connection.
-    protected override string Lower(string expression) => $"rostra_lower({expression})";
-
-    protected override void PrepareForSearch(DbConnection connection) =>
-        ((SqliteConnection)connection).CreateFunction("rostra_lower", (string? s) => s?.ToLowerInvariant(), isDeterministic: true);
-
     protected override object ToDb(object value) => value switch
     {
         Guid g => g.ToString("D"),
@@ -189,18 +183,25 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             await using (var fill = Command(connection,
                 "INSERT INTO temp.import_stage (seq, row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids) " +
                 "SELECT row_number() OVER (ORDER BY row), row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, @programs " +
-                "FROM import_rows WHERE import_id = @id ORDER BY row",
+                $"FROM import_rows r WHERE r.import_id = @id{CreateRowsOnly} ORDER BY row",
                 transaction))
             {
                 Add(fill, "programs", JsonSerializer.Serialize(write.ProgramId is null ? Array.Empty<string>() : [write.ProgramId]));
                 Add(fill, "id", write.ImportId);
                 count = await fill.ExecuteNonQueryAsync(cancellationToken);
             }
-            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken) is { } failed) return failed;
+            // An update or sync: its updates, reactivations and deactivations first, then its creates as any import's.
+            var (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken);
+            if (planErrors is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, planErrors);
+            }
+            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken, written) is { } failed) return failed;
             await FinishStagedAsync(connection, transaction, write.ImportId, cancellationToken);
             if (beforeCommit is not null) await beforeCommit(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(true, count, []);
+            return new WriteResult(true, count + written, []);
         }
         finally
         {
@@ -212,7 +213,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     /// Under the write lock, with the stage filled: the conflict check, the move and the import's completion.
     /// Null when all went in (the caller commits); otherwise the transaction is rolled back and this is the result.
     /// </summary>
-    private async Task<WriteResult?> CheckAndMoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, int count, CancellationToken cancellationToken)
+    private async Task<WriteResult?> CheckAndMoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, int count, CancellationToken cancellationToken, int written = 0)
     {
         var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
         if (conflicts.Count > 0)
@@ -221,7 +222,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             return new WriteResult(false, 0, conflicts);
         }
         await MoveStageAsync(connection, transaction, write, cancellationToken);
-        if (!await CompleteImportAsync(connection, transaction, write, count, cancellationToken))
+        if (!await CompleteImportAsync(connection, transaction, write, count + written, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
             return new WriteResult(false, 0, []);
@@ -259,6 +260,18 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     }
 
     protected override string SkipLocked(string alias) => "";
+
+    protected override string JsonEach(string json, string alias) => $"json_each({json}) AS {alias}";
+
+    protected override string JsonAgg(string expression) => $"json_group_array({expression})";
+
+    // A write transaction here is BEGIN IMMEDIATE: no other writer until it ends.
+    protected override string LockUsers(string alias) => "";
+
+    protected override string LockRow => "";
+
+    protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
     {

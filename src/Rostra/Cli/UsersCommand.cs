@@ -30,7 +30,7 @@ internal static class UsersCommand
             }
             var json = parse.GetValue(format) == "json";
             if (json) await cli.Out.WriteAsync('[');
-            else CsvExport.WriteRecord(cli.Out, ["username", "firstName", "lastName", "email", "roles", "grade", "schoolIds", "programs"]);
+            else CsvExport.WriteRecord(cli.Out, ["username", "firstName", "lastName", "email", "roles", "grade", "schoolIds", "programs", "active"]);
             var first = true;
             for (var offset = 0; ; offset += PageSize)
             {
@@ -47,7 +47,7 @@ internal static class UsersCommand
                         CsvExport.WriteRecord(cli.Out,
                         [
                             user.Username, user.FirstName, user.LastName, user.Email, string.Join(',', user.Roles), user.Grade,
-                            string.Join(',', user.SchoolIds), string.Join(',', user.Programs),
+                            string.Join(',', user.SchoolIds), string.Join(',', user.Programs), user.Active ? "true" : "false",
                         ]);
                     }
                     first = false;

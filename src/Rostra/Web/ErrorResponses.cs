@@ -24,9 +24,10 @@ internal static class ErrorResponses
     public static async Task HandleExceptionAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        if (error is BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        if (error is BadHttpRequestException bad && bad.StatusCode is >= 400 and < 500)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            // A request the server could not read (too large, cut off, malformed) is the request's fault, not a failure.
+            context.Response.StatusCode = bad.StatusCode;
         }
         else
         {

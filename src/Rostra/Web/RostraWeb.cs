@@ -106,7 +106,7 @@ public static class RostraWeb
         // An empty 401/403/404 becomes a page for a person and a JSON error for a script.
         app.UseWhen(context => context.Request.IsApi(), api => api.UseStatusCodePages(ErrorResponses.WriteApiStatusAsync));
         app.UseWhen(context => !context.Request.IsApi(), pages => pages.UseStatusCodePagesWithReExecute("/error", "?status={0}"));
-        app.UseSecurityHeaders();
+        app.UseSecurityHeaders(app.Environment.IsDevelopment());
         // Routing after the error handlers, so a re-executed /error finds its page.
         app.UseRouting();
         app.UseAuthentication();

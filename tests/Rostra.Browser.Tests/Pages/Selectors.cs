@@ -52,6 +52,10 @@ internal static class Selectors
     public const string UserSearch = "#q";
     public const string UserTypeFilter = "#type";
     public const string UserSchoolFilter = "#school";
+    public const string UsersPager = "nav.pager";
+    public const string UsersPagerStatus = "nav.pager [data-page-status]";
+    public const string UsersNext = "nav.pager a[rel=next]";
+    public const string UsersPrevious = "nav.pager a[rel=prev]";
 
     // Schools
     public const string SchoolRows = "#schools tbody tr";

@@ -56,6 +56,9 @@ public sealed class ErrorCodeTests
         [IssueCodes.SchoolDuplicate] = new(() => Validate(UserType.Student, StudentHeader, Student(school: "1001,1001")), 2, "School ID", "1001"),
         [IssueCodes.TeacherRoleInvalid] = new(
             () => Validate(UserType.SchoolAdmin, SchoolAdminHeader, SchoolAdmin(teacherRole: "maybe")), 2, "Teacher Role", "maybe"),
+        [IssueCodes.UsernameOtherType] = new(
+            () => new Roster.RosterUsers(Roster.RosterUsers.Staff(1, Roles.Teacher, "ann.lee", email: "t@lincoln.org"))
+                .Validate(Rostra.Core.Roster.ImportMode.Update, UserType.Student, StudentHeader, Student()), 2, "Username", "ann.lee"),
     };
 
     public static TheoryData<string> ErrorCodes => [.. IssueCodes.ErrorCodes];
@@ -129,6 +132,7 @@ public sealed class ErrorCodeTests
                 "field.required", "field.too_long", "field.invalid_characters", "username.invalid", "username.duplicate", "username.taken",
                 "email.invalid", "email.duplicate", "email.taken", "email.required_for_sso", "password.too_short", "password.complexity",
                 "grade.invalid", "grade.not_offered", "school.unknown", "school.duplicate", "teacher_role.invalid",
+                "username.other_type",
             ],
             IssueCodes.ErrorCodes);
         Assert.DoesNotContain(IssueCodes.FileEncodingFallback, IssueCodes.ErrorCodes);

@@ -31,6 +31,9 @@ public sealed class ServeNode : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The process id, e.g. to read its peak memory from /proc.</summary>
+    public int ProcessId => process.Id;
+
     public static async Task<ServeNode> StartAsync(string db, string nodeId, string folder, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();

@@ -35,16 +35,16 @@ public static class ErrorRowCells
         }
         using var records = CsvFile.ReadRecords(file, format, cancellationToken).GetEnumerator();
         string[] header = [];
-        while (records.MoveNext())
+        while (MoveNext(records))
         {
             if (records.Current.IsBlank) continue;
-            header = records.Current.Fields;
+            header = [.. records.Current.Fields.Select(cell => ErrorLimits.Cut(cell)!)];
             break;
         }
         var password = PasswordIndex(header);
         var result = new List<ErrorRow>();
         var left = rows.Count(r => r > 1);
-        while (left > 0 && records.MoveNext())
+        while (left > 0 && MoveNext(records))
         {
             var record = records.Current;
             if (!rows.Contains(record.Row)) continue;
@@ -80,6 +80,19 @@ public static class ErrorRowCells
     /// their passwords with them, through a stray quote).
     /// </summary>
     public static bool LinesUp(string[] fields, int headerCells) => fields.Length == headerCells && !FileValidator.SpansLines(fields);
+
+    /// <summary>The next record; false at the end, or at a record too long to read (validation reported it).</summary>
+    private static bool MoveNext(IEnumerator<CsvRecord> records)
+    {
+        try
+        {
+            return records.MoveNext();
+        }
+        catch (CsvFileException)
+        {
+            return false;
+        }
+    }
 
     private static int PasswordIndex(string[] header) =>
         Array.FindIndex(header, cell => Templates.TryParseHeader(cell, out var column) && column == Column.Password);

@@ -84,7 +84,7 @@ internal static class ApiEndpoints
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
         api.MapGet("/users", async (ClaimsPrincipal principal, IRostraStore store, CancellationToken ct,
-                [FromQuery] string? type, [FromQuery] string? school, [FromQuery] string? q, [FromQuery] int? offset, [FromQuery] int? limit) =>
+                [FromQuery] string? type, [FromQuery] string? school, [FromQuery] string? q, [FromQuery] int? offset, [FromQuery] int? limit, [FromQuery] bool? active) =>
             {
                 string? role = null;
                 if (!string.IsNullOrWhiteSpace(type))
@@ -99,12 +99,12 @@ internal static class ApiEndpoints
                 }
                 var from = Math.Max(0, offset ?? 0);
                 var size = Math.Clamp(limit ?? DefaultPage, 1, MaxPage);
-                var query = new UserQuery(CurrentUser.From(principal).DistrictId, role, NullIfBlank(school), NullIfBlank(q), from, size);
+                var query = new UserQuery(CurrentUser.From(principal).DistrictId, role, NullIfBlank(school), NullIfBlank(q), from, size, active);
                 var page = await store.ListUsersAsync(query, ct);
                 return Results.Ok(new UserListPage(from, size, page.Total, [.. page.Users.Select(UserView.From)]));
             })
             .WithName("ListUsers")
-            .WithSummary("The district's users, filtered by type, School ID and a search on name, username or email.")
+            .WithSummary("The district's users, filtered by type, School ID, active (true/false) and a search on name, username or email.")
             .Produces<UserListPage>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
 

@@ -92,7 +92,8 @@ public sealed record UserView(
     IReadOnlyList<string> Roles,
     string? Grade,
     IReadOnlyList<string> SchoolIds,
-    IReadOnlyList<string> Programs)
+    IReadOnlyList<string> Programs,
+    bool Active)
 {
-    internal static UserView From(UserSummary u) => new(u.Username, u.FirstName, u.LastName, u.Email, u.Roles, u.Grade, u.SchoolIds, u.Programs);
+    internal static UserView From(UserSummary u) => new(u.Username, u.FirstName, u.LastName, u.Email, u.Roles, u.Grade, u.SchoolIds, u.Programs, u.Active);
 }

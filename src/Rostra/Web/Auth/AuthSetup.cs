@@ -39,6 +39,8 @@ internal static class AuthSetup
                 // The API answers 401/403; only pages send a person to the login page.
                 cookie.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                // Every request re-reads the account: a user deactivated (or removed) since sign-in is signed out at once.
+                cookie.Events.OnValidatePrincipal = ValidateAccountAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerScheme, null);
 
@@ -63,6 +65,18 @@ internal static class AuthSetup
     {
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    private static async Task ValidateAccountAsync(CookieValidatePrincipalContext context)
+    {
+        var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        var store = context.HttpContext.RequestServices.GetRequiredService<Storage.IRostraStore>();
+        var account = long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var userId)
+            ? await store.GetUserAsync(userId, context.HttpContext.RequestAborted)
+            : null;
+        if (account is { Active: true }) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieScheme);
     }
 
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)

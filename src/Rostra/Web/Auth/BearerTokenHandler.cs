@@ -24,7 +24,7 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The API token is malformed.");
         }
         var user = await store.FindUserByTokenAsync(ApiTokens.HashOf(token), Context.RequestAborted);
-        if (user is null)
+        if (user is null || !user.Active)
         {
             return AuthenticateResult.Fail("The API token is not known.");
         }

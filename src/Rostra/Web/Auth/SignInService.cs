@@ -26,7 +26,8 @@ internal sealed class SignInService(IRostraStore store, PasswordHasher hasher, W
     public async Task<SignInOutcome> SignInAsync(string username, string password, CancellationToken cancellationToken)
     {
         var user = string.IsNullOrWhiteSpace(username) ? null : await store.FindUserAsync(username.Trim(), cancellationToken);
-        if (user?.PasswordHash is null)
+        // A deactivated user is refused exactly as an unknown one: nothing tells the two apart.
+        if (user?.PasswordHash is null || !user.Active)
         {
             hasher.Verify(decoyHash.Value, password);
             return new SignInOutcome.Rejected();

@@ -43,10 +43,21 @@ internal sealed class ImportService(
         return ImportView.From(record, warnings, percent) with
         {
             HashedRows = record.Chunks is null ? null : record.HashedRows,
-            HashedBy = chunks.Count == 0 ? null : chunks.Where(c => c.HashedBy is not null).GroupBy(c => c.HashedBy!)
-                .ToDictionary(g => g.Key, g => g.Sum(c => c.Rows), StringComparer.Ordinal),
+            HashedBy = chunks.Count == 0 ? null : HashedByNode(chunks),
         };
     }
+
+    /// <summary>
+    /// Rows hashed per node, the nodes named <c>node 1</c>, <c>node 2</c>… in the order they took their first chunk:
+    /// a district admin sees the work was shared without learning host names or process ids (operators find those in
+    /// the database's <c>hashed_by</c> and in the logs).
+    /// </summary>
+    internal static Dictionary<string, int> HashedByNode(IReadOnlyList<ChunkInfo> chunks) =>
+        chunks.Where(c => c.HashedBy is not null)
+            .GroupBy(c => c.HashedBy!, StringComparer.Ordinal)
+            .OrderBy(g => g.Min(c => c.ChunkNo))
+            .Select((g, i) => (Name: $"node {i + 1}", Rows: g.Sum(c => c.Rows)))
+            .ToDictionary(n => n.Name, n => n.Rows, StringComparer.Ordinal);
 
     /// <summary>
     /// <c>POST /api/imports</c>: streams the multipart file to <c>uploads/{id}.csv</c> (hashing it on the way,
@@ -83,7 +94,7 @@ internal sealed class ImportService(
             try
             {
                 var reader = new MultipartReader(boundary, request.Body);
-                while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+                while (await CutOffAsInvalid(() => reader.ReadNextSectionAsync(cancellationToken)) is { } section)
                 {
                     if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                     {
@@ -117,8 +128,9 @@ internal sealed class ImportService(
             {
                 return TooLarge();
             }
-            catch (InvalidDataException)
+            catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
             {
+                // A body that ends before its closing boundary (a dropped connection, a cut-off request) is the request's fault.
                 return TypedResults.BadRequest(new ApiError("request.malformed", "The upload was cut off or malformed. Try again."));
             }
 
@@ -278,7 +290,7 @@ internal sealed class ImportService(
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             long total = 0;
             int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            while ((read = await CutOffAsInvalid(() => body.ReadAsync(buffer, cancellationToken).AsTask())) > 0)
             {
                 total += read;
                 if (total > runtime.Limits.MaxFileBytes)
@@ -302,7 +314,7 @@ internal sealed class ImportService(
         var buffer = new byte[MaxFieldBytes + 1];
         var total = 0;
         int read;
-        while (total < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        while (total < buffer.Length && (read = await CutOffAsInvalid(() => body.ReadAsync(buffer.AsMemory(total), cancellationToken).AsTask())) > 0)
         {
             total += read;
         }
@@ -311,6 +323,23 @@ internal sealed class ImportService(
             throw new InvalidDataException("A form field is too long.");
         }
         return Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    /// <summary>
+    /// A read of the request body: a body that ends before its closing boundary (the multipart reader's
+    /// <see cref="IOException"/>) becomes <see cref="InvalidDataException"/>, answered 400, while a failure to write the
+    /// upload to disk stays a server error.
+    /// </summary>
+    private static async Task<T> CutOffAsInvalid<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (IOException e)
+        {
+            throw new InvalidDataException("The upload was cut off.", e);
+        }
     }
 
     /// <summary>The file's name without any folder, control characters or excess length.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -20,9 +21,11 @@ internal sealed class ErrorModel : PageModel
 
     public void OnGet(int? status)
     {
+        // A bare visit to /error (a bookmark, a typed address) is no failure: it finds no page to show.
         Status = status is >= 400 and < 600 ? status.Value
             : Request.Path.StartsWithSegments("/denied") ? StatusCodes.Status403Forbidden
-            : StatusCodes.Status500InternalServerError;
+            : HttpContext.Features.Get<IExceptionHandlerFeature>() is not null ? StatusCodes.Status500InternalServerError
+            : StatusCodes.Status404NotFound;
         Response.StatusCode = Status;
     }
 

@@ -19,7 +19,8 @@ internal sealed class UsersModel(IRostraStore store) : ProgramPageModel(store)
     [BindProperty(SupportsGet = true)]
     public string? School { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // Not "page": Razor Pages reserves that route value for the page's own name, so ?page=2 never binds.
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public IReadOnlyList<School> Schools { get; private set; } = [];
@@ -48,6 +49,12 @@ internal sealed class UsersModel(IRostraStore store) : ProgramPageModel(store)
         Search = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
         PageNumber = Math.Max(1, PageNumber);
         Result = await Store.ListUsersAsync(new UserQuery(District.Id, Type, School, Search, (PageNumber - 1) * PageSize, PageSize), cancellationToken);
+        if (Result.Users.Count == 0 && Result.Total > 0)
+        {
+            // An address past the end (the list shrank, or was typed): show the last page.
+            PageNumber = PageCount;
+            Result = await Store.ListUsersAsync(new UserQuery(District.Id, Type, School, Search, (PageNumber - 1) * PageSize, PageSize), cancellationToken);
+        }
         return Page();
     }
 
@@ -58,7 +65,7 @@ internal sealed class UsersModel(IRostraStore store) : ProgramPageModel(store)
         if (Search is not null) query.Add("q=" + Uri.EscapeDataString(Search));
         if (Type is not null) query.Add("type=" + Uri.EscapeDataString(Type));
         if (School is not null) query.Add("school=" + Uri.EscapeDataString(School));
-        query.Add("page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        query.Add("p=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return $"/programs/{Program.Id}/users?{string.Join('&', query)}";
     }
 

@@ -1,0 +1,404 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Rostra.Core;
+using Rostra.Core.Import;
+using Rostra.Core.Roster;
+using Rostra.Core.Validation;
+
+namespace Rostra.Storage;
+
+/// <summary>Update and sync imports (SPEC §10): their look-ups, plan, apply and revert, in SQL both providers share.</summary>
+internal abstract partial class SqlStore
+{
+    private const string WritingActions = "('update', 'reactivate')";
+    private const string TouchingActions = "('update', 'reactivate', 'deactivate')";
+
+    /// <summary>
+    /// Appended to the <c>WHERE</c> of a fill of the create stage from <c>import_rows</c> (aliased <c>r</c>): only the
+    /// rows that create a user. An update or sync's other rows are applied by <see cref="ApplyPlanAsync"/>.
+    /// </summary>
+    protected const string CreateRowsOnly =
+        " AND NOT EXISTS (SELECT 1 FROM import_changes c WHERE c.import_id = r.import_id AND c.row = r.row AND c.action <> 'create')";
+
+    /// <summary>A FROM item that yields the elements of a JSON array of text as <c>alias.value</c>.</summary>
+    protected abstract string JsonEach(string json, string alias);
+
+    /// <summary>An aggregate of <paramref name="expression"/> into a JSON array of text (NULL over no rows).</summary>
+    protected abstract string JsonAgg(string expression);
+
+    /// <summary>Appended to a SELECT that reads users about to be changed: PostgreSQL locks them, SQLite holds the write lock already.</summary>
+    protected abstract string LockUsers(string alias);
+
+    /// <summary>Inserts planned changes numbered from <paramref name="firstSeq"/> inside <paramref name="transaction"/>.</summary>
+    protected virtual async Task InsertPlanChangesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int firstSeq, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection,
+            "INSERT INTO import_changes (import_id, seq, row, user_id, username, action, version, changes) " +
+            "VALUES (@import_id, @seq, @row, @user_id, @username, @action, @version, @changes)", transaction);
+        Add(insert, "import_id", importId);
+        var seq = Add(insert, "seq", 0);
+        var row = Add(insert, "row", null);
+        var userId = Add(insert, "user_id", null);
+        var username = Add(insert, "username", "");
+        var action = Add(insert, "action", "");
+        var version = Add(insert, "version", null);
+        var json = Add(insert, "changes", "[]");
+        await insert.PrepareAsync(cancellationToken);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var c = changes[i];
+            seq.Value = firstSeq + i;
+            row.Value = c.Row is { } r ? r : DBNull.Value;
+            userId.Value = c.UserId is { } u ? u : DBNull.Value;
+            username.Value = c.Username;
+            action.Value = c.Action.Slug();
+            version.Value = c.Version is { } v ? v : DBNull.Value;
+            json.Value = ChangesJson(c.Changes);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    protected static string ChangesJson(IReadOnlyList<FieldChange> changes) => changes.Count == 0 ? "[]" : JsonSerializer.Serialize(changes, Json);
+
+    // Look-ups of validation.
+
+    public async Task<IReadOnlyList<ExistingUser>> FindUsersAsync(IReadOnlyCollection<string> usernameKeys, CancellationToken cancellationToken)
+    {
+        var users = new List<ExistingUser>();
+        if (usernameKeys.Count == 0) return users;
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in usernameKeys.Distinct(StringComparer.Ordinal).Chunk(LookupChunk))
+        {
+            var rows = new List<(long Id, string District, string Username, string First, string? Last, string? Email, string Roles, string? Grade, bool Active, long Version)>();
+            await using (var command = Command(connection,
+                $"SELECT id, district_id, username, first_name, last_name, email, roles, grade, active, version FROM users WHERE {InSet("username_key", "@keys")}"))
+            {
+                AddSet(command, "keys", chunk);
+                await using var r = await command.ExecuteReaderAsync(cancellationToken);
+                while (await r.ReadAsync(cancellationToken))
+                    rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5), r.GetString(6), NullableString(r, 7), r.GetBoolean(8), r.GetInt64(9)));
+            }
+            // Memberships matter only for the users a row may update: the district's own.
+            var ids = rows.Select(x => x.Id).ToArray();
+            var schools = await ReadMembershipsAsync(connection, "user_schools", "school_id", ids, cancellationToken);
+            var programs = await ReadMembershipsAsync(connection, "user_programs", "program_id", ids, cancellationToken);
+            users.AddRange(rows.Select(x => new ExistingUser(x.Id, x.District, x.Username, x.First, x.Last, x.Email, SplitRoles(x.Roles), x.Grade,
+                schools.TryGetValue(x.Id, out var s) ? s : [], programs.TryGetValue(x.Id, out var p) ? p : [], x.Active, x.Version)));
+        }
+        return users;
+    }
+
+    public async Task<IReadOnlyDictionary<string, EmailHolder>> FindEmailHoldersAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken)
+    {
+        var holders = new Dictionary<string, EmailHolder>(StringComparer.Ordinal);
+        if (emailKeys.Count == 0) return holders;
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in emailKeys.Distinct(StringComparer.Ordinal).Chunk(LookupChunk))
+        {
+            await using var command = Command(connection, $"SELECT email_key, id, username_key FROM users WHERE {InSet("email_key", "@keys")}");
+            AddSet(command, "keys", chunk);
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) holders[r.GetString(0)] = new EmailHolder(r.GetInt64(1), r.GetString(2));
+        }
+        return holders;
+    }
+
+    public async IAsyncEnumerable<RosterMember> ListActiveMembersAsync(string districtId, UserType type, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT id, username, version FROM users WHERE district_id = @district_id AND active = TRUE AND {TypeFilter(type)} ORDER BY username_key{BinaryCollation}");
+        Add(command, "district_id", districtId);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken)) yield return new RosterMember(r.GetInt64(0), r.GetString(1), r.GetInt64(2));
+    }
+
+    /// <summary>SQL true for users of a type: a school admin who also teaches is a school admin, never a teacher.</summary>
+    protected static string TypeFilter(UserType type, string alias = "") => type switch
+    {
+        UserType.Student => $"(',' || {alias}roles || ',') LIKE '%,student,%'",
+        UserType.Teacher => $"(',' || {alias}roles || ',') LIKE '%,teacher,%' AND (',' || {alias}roles || ',') NOT LIKE '%,school-admin,%' AND (',' || {alias}roles || ',') NOT LIKE '%,district-admin,%'",
+        _ => $"(',' || {alias}roles || ',') LIKE '%,school-admin,%'",
+    };
+
+    // The plan.
+
+    public async Task AddPlanChangesAsync(Guid importId, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0) return;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        int next;
+        await using (var max = Command(connection, "SELECT COALESCE(MAX(seq), -1) + 1 FROM import_changes WHERE import_id = @id", transaction))
+        {
+            Add(max, "id", importId);
+            next = Convert.ToInt32(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+        await InsertPlanChangesAsync(connection, transaction, importId, next, changes, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task ClearPlanAsync(Guid importId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "DELETE FROM import_changes WHERE import_id = @id");
+        Add(command, "id", importId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SavePlanAsync(Guid importId, RosterPlan plan, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "UPDATE imports SET plan_create = @create, plan_update = @update, plan_unchanged = @unchanged, plan_deactivate = @deactivate, " +
+            "plan_reactivate = @reactivate, active_users = @active WHERE id = @id");
+        Add(command, "create", plan.Counts.Create);
+        Add(command, "update", plan.Counts.Update);
+        Add(command, "unchanged", plan.Counts.Unchanged);
+        Add(command, "deactivate", plan.Counts.Deactivate);
+        Add(command, "reactivate", plan.Counts.Reactivate);
+        Add(command, "active", plan.ActiveUsers);
+        Add(command, "id", importId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<PlanChangePage> GetPlanChangesAsync(Guid importId, PlanAction? action, int offset, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var where = "import_id = @id" + (action is null ? "" : " AND action = @action");
+        int total;
+        await using (var count = Command(connection, $"SELECT COUNT(*) FROM import_changes WHERE {where}"))
+        {
+            Add(count, "id", importId);
+            if (action is { } a) Add(count, "action", a.Slug());
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+        var items = new List<PlannedChange>();
+        await using (var page = Command(connection,
+            $"SELECT row, username, action, user_id, version, changes FROM import_changes WHERE {where} ORDER BY seq LIMIT @limit OFFSET @offset"))
+        {
+            Add(page, "id", importId);
+            if (action is { } a) Add(page, "action", a.Slug());
+            Add(page, "limit", Math.Clamp(limit, 0, 10_000));
+            Add(page, "offset", Math.Max(offset, 0));
+            await using var r = await page.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                PlanActions.TryParse(r.GetString(2), out var parsed);
+                items.Add(new PlannedChange(r.IsDBNull(0) ? null : r.GetInt32(0), r.GetString(1), parsed,
+                    r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? null : r.GetInt64(4),
+                    JsonSerializer.Deserialize<List<FieldChange>>(r.GetString(5), Json) ?? []));
+            }
+        }
+        return new PlanChangePage(items, total);
+    }
+
+    // Apply, inside the final write.
+
+    /// <summary>
+    /// Applies an update or sync import's plan inside the final write's transaction, before its creates: checks that
+    /// no planned user changed since validation (<c>user.changed</c>) and that no email it gives is held by a user who
+    /// keeps it (<c>email.taken</c>); keeps what revert needs; then updates, reactivates and deactivates, set-based.
+    /// Returns the errors (nothing written; the caller rolls back) or null with how many users it wrote.
+    /// A create import has no plan: (null, 0).
+    /// </summary>
+    protected async Task<(List<ImportIssue>? Errors, int Written)> ApplyPlanAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, string? programId, CancellationToken cancellationToken)
+    {
+        string mode;
+        await using (var read = Command(connection, "SELECT mode FROM imports WHERE id = @id", transaction))
+        {
+            Add(read, "id", importId);
+            mode = await read.ExecuteScalarAsync(cancellationToken) as string ?? "create";
+        }
+        if (mode == ImportMode.Create.Slug()) return (null, 0);
+
+        // Lock the planned users in id order (PostgreSQL; two overlapping confirms queue here, and the second then
+        // sees the first one's versions), then compare their versions with the plan's.
+        var lockSql = LockUsers("u");
+        if (lockSql.Length > 0)
+        {
+            await using var lockCommand = Command(connection,
+                $"SELECT u.id FROM users u WHERE u.id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action IN {TouchingActions}) ORDER BY u.id{lockSql}",
+                transaction);
+            Add(lockCommand, "id", importId);
+            await using var r = await lockCommand.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) { }
+        }
+        var errors = new List<ImportIssue>();
+        await using (var check = Command(connection,
+            "SELECT c.row, c.username FROM import_changes c LEFT JOIN users u ON u.id = c.user_id " +
+            $"WHERE c.import_id = @id AND c.action IN {TouchingActions} AND (u.id IS NULL OR u.version <> c.version OR u.district_id <> @district_id) ORDER BY c.seq",
+            transaction))
+        {
+            Add(check, "id", importId);
+            Add(check, "district_id", districtId);
+            await using var r = await check.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) errors.Add(Issues.UserChanged(r.IsDBNull(0) ? null : r.GetInt32(0), r.GetString(1)));
+        }
+        // An email the file gives an existing user, now held by a user that keeps it (one the file does not name, or
+        // names with that same email).
+        await using (var emails = Command(connection,
+            "SELECT c.row, r.email FROM import_changes c JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row " +
+            "JOIN users h ON h.email_key = r.email_key " +
+            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND h.id <> c.user_id AND NOT EXISTS (" +
+            "SELECT 1 FROM import_changes c2 JOIN import_rows r2 ON r2.import_id = c2.import_id AND r2.row = c2.row " +
+            "WHERE c2.import_id = c.import_id AND c2.user_id = h.id AND (r2.email_key IS NULL OR r2.email_key <> r.email_key)) ORDER BY c.seq",
+            transaction))
+        {
+            Add(emails, "id", importId);
+            await using var r = await emails.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) errors.Add(Issues.EmailTaken(r.GetInt32(0), r.GetString(1)));
+        }
+        if (errors.Count > 0) return ([.. errors.OrderBy(e => e.Row ?? int.MaxValue)], 0);
+
+        var now = Now();
+        string[] statements =
+        [
+            // What revert needs, before anything changes: the previous values, the previous hash only where it is replaced.
+            "INSERT INTO user_revisions (import_id, user_id, first_name, last_name, email, email_key, roles, grade, password_hash, active, school_ids, program_ids, version_after, created_at) " +
+            "SELECT @id, u.id, u.first_name, u.last_name, u.email, u.email_key, u.roles, u.grade, CASE WHEN r.password_hash IS NOT NULL THEN u.password_hash END, u.active, " +
+            $"COALESCE((SELECT {JsonAgg("us.school_id")} FROM user_schools us WHERE us.user_id = u.id), '[]'), " +
+            $"COALESCE((SELECT {JsonAgg("up.program_id")} FROM user_programs up WHERE up.user_id = u.id), '[]'), u.version + 1, @now " +
+            "FROM import_changes c JOIN users u ON u.id = c.user_id LEFT JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row " +
+            $"WHERE c.import_id = @id AND c.action IN {TouchingActions}",
+            // Emails that move first let go of their old key, so a swap within the file never meets the unique index.
+            "UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row " +
+            $"WHERE c.import_id = @id AND c.action IN {WritingActions}) AND email_key IS NOT NULL",
+            "UPDATE users SET first_name = x.first_name, last_name = x.last_name, email = x.email, email_key = x.email_key, roles = x.roles, grade = x.grade, " +
+            "password_hash = COALESCE(x.password_hash, users.password_hash), active = TRUE, version = users.version + 1 " +
+            "FROM (SELECT c.user_id, r.first_name, r.last_name, r.email, r.email_key, r.roles, r.grade, r.password_hash FROM import_changes c " +
+            $"JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions}) AS x WHERE users.id = x.user_id",
+            // The user's schools become exactly the listed ones, where they change.
+            "DELETE FROM user_schools WHERE user_id IN (SELECT c.user_id FROM import_changes c " +
+            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%')",
+            "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, c.user_id, j.value FROM import_changes c " +
+            $"JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row, {JsonEach("r.school_ids", "j")} " +
+            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%'",
+            "UPDATE users SET active = FALSE, version = version + 1 WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'deactivate')",
+        ];
+        foreach (var sql in statements)
+        {
+            await using var command = Command(connection, sql, transaction);
+            Add(command, "id", importId);
+            Add(command, "district_id", districtId);
+            Add(command, "now", now);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (programId is not null)
+        {
+            await using var programs = Command(connection,
+                "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, c.user_id, @program_id FROM import_changes c " +
+                $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND NOT EXISTS (SELECT 1 FROM user_programs p WHERE p.user_id = c.user_id AND p.program_id = @program_id)",
+                transaction);
+            Add(programs, "id", importId);
+            Add(programs, "district_id", districtId);
+            Add(programs, "program_id", programId);
+            await programs.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var written = Command(connection, $"SELECT COUNT(*) FROM import_changes WHERE import_id = @id AND action IN {WritingActions}", transaction);
+        Add(written, "id", importId);
+        return (null, Convert.ToInt32(await written.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
+    }
+
+    // Revert.
+
+    public Task<RevertResult> CanRevertImportAsync(string districtId, Guid importId, TimeSpan window, CancellationToken cancellationToken) =>
+        RevertAsync(districtId, importId, window, write: false, cancellationToken);
+
+    public Task<RevertResult> RevertImportAsync(string districtId, Guid importId, TimeSpan window, CancellationToken cancellationToken) =>
+        RevertAsync(districtId, importId, window, write: true, cancellationToken);
+
+    /// <summary>Begins a transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE).</summary>
+    protected virtual async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>Appended to a SELECT of one import row to lock it for the transaction (PostgreSQL).</summary>
+    protected abstract string LockRow { get; }
+
+    private async Task<RevertResult> RevertAsync(string districtId, Guid importId, TimeSpan window, bool write, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = write ? await BeginWriteAsync(connection, cancellationToken) : await connection.BeginTransactionAsync(cancellationToken);
+        string status;
+        DateTimeOffset? completedAt, revertedAt;
+        await using (var read = Command(connection,
+            $"SELECT status, completed_at, reverted_at FROM imports WHERE id = @id AND district_id = @district_id{(write ? LockRow : "")}", transaction))
+        {
+            Add(read, "id", importId);
+            Add(read, "district_id", districtId);
+            await using var r = await read.ExecuteReaderAsync(cancellationToken);
+            if (!await r.ReadAsync(cancellationToken)) return RevertResult.Refused("There is no such import in this district.");
+            status = r.GetString(0);
+            completedAt = r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1);
+            revertedAt = r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2);
+        }
+        if (revertedAt is not null) return RevertResult.Refused("This import was already reverted.");
+        if (status != ImportStatus.Completed || completedAt is null) return RevertResult.Refused("Only a completed import can be reverted.");
+        if (completedAt < Now() - window)
+            return RevertResult.Refused($"This import finished more than {window.TotalDays.ToString("0", CultureInfo.InvariantCulture)} days ago; imports can be reverted for {window.TotalDays.ToString("0", CultureInfo.InvariantCulture)} days.");
+
+        if (write && LockUsers("u").Length > 0)
+        {
+            await using var lockCommand = Command(connection,
+                "SELECT u.id FROM users u WHERE u.import_id = @id OR u.id IN (SELECT v.user_id FROM user_revisions v WHERE v.import_id = @id) ORDER BY u.id" + LockUsers("u"),
+                transaction);
+            Add(lockCommand, "id", importId);
+            await using var r = await lockCommand.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) { }
+        }
+        int changed;
+        await using (var check = Command(connection,
+            "SELECT (SELECT COUNT(*) FROM users WHERE import_id = @id AND version <> 1) + " +
+            "(SELECT COUNT(*) FROM user_revisions v LEFT JOIN users u ON u.id = v.user_id WHERE v.import_id = @id AND (u.id IS NULL OR u.version <> v.version_after))",
+            transaction))
+        {
+            Add(check, "id", importId);
+            changed = Convert.ToInt32(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+        if (changed > 0)
+        {
+            return RevertResult.Refused(changed == 1
+                ? "One of the users of this import was changed since, by a later import or by someone else, so it cannot be reverted without undoing that change too."
+                : $"{changed.ToString("N0", CultureInfo.InvariantCulture)} users of this import were changed since, by a later import or by someone else, so it cannot be reverted without undoing those changes too.");
+        }
+        if (!write) return new RevertResult(true, null);
+
+        var now = Now();
+        int users = 0;
+        string[] statements =
+        [
+            "UPDATE users SET email_key = NULL WHERE id IN (SELECT user_id FROM user_revisions WHERE import_id = @id) AND email_key IS NOT NULL",
+            "DELETE FROM users WHERE import_id = @id",
+            "UPDATE users SET first_name = v.first_name, last_name = v.last_name, email = v.email, email_key = v.email_key, roles = v.roles, grade = v.grade, " +
+            "password_hash = COALESCE(v.password_hash, users.password_hash), active = v.active, version = users.version + 1 " +
+            "FROM (SELECT * FROM user_revisions WHERE import_id = @id) AS v WHERE users.id = v.user_id",
+            "DELETE FROM user_schools WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id)",
+            $"INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.school_ids", "j")} WHERE v.import_id = @id",
+            "DELETE FROM user_programs WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id)",
+            $"INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.program_ids", "j")} WHERE v.import_id = @id",
+            "DELETE FROM user_revisions WHERE import_id = @id",
+            "UPDATE imports SET reverted_at = @now, updated_at = @now WHERE id = @id",
+        ];
+        foreach (var sql in statements)
+        {
+            await using var command = Command(connection, sql, transaction);
+            Add(command, "id", importId);
+            Add(command, "district_id", districtId);
+            Add(command, "now", now);
+            var n = await command.ExecuteNonQueryAsync(cancellationToken);
+            if (sql.StartsWith("DELETE FROM users", StringComparison.Ordinal) || sql.StartsWith("UPDATE users SET first_name", StringComparison.Ordinal)) users += n;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new RevertResult(true, null, users);
+    }
+
+    public async Task<int> PurgeRevisionsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "DELETE FROM user_revisions WHERE created_at < @before");
+        Add(command, "before", before);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,59 @@
+using Rostra.Core.Import;
+using Rostra.Core.Roster;
+using Rostra.Core.Validation;
+using static Rostra.Core.Tests.TestFiles;
+
+namespace Rostra.Core.Tests.Roster;
+
+/// <summary>
+/// The platform's users for a plan test: a stand-in for the database look-ups, answering from a list. The storage
+/// tests run the same questions against SQLite and PostgreSQL.
+/// </summary>
+internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, IUserLookup, IPlanSink
+{
+    private readonly List<ExistingUser> _users = [.. users];
+
+    public List<PlannedChange> Planned { get; } = [];
+
+    public static ExistingUser Student(
+        long id, string username = "ann.lee", string first = "Ann", string? last = "Lee", string? email = "ann@lincoln.org",
+        string grade = "3", string[]? schools = null, string[]? programs = null, bool active = true, string district = "lincoln-usd") =>
+        new(id, district, username, first, last, email, [Roles.Student], grade, schools ?? ["1001"], programs ?? ["reading"], active, 1);
+
+    public static ExistingUser Staff(
+        long id, string role, string username, string first = "Tom", string? last = "Ray", string? email = "tom@lincoln.org",
+        string[]? schools = null, bool teacher = false) =>
+        new(id, "lincoln-usd", username, first, last, email, teacher ? [role, Roles.Teacher] : [role], null, schools ?? ["1001"], ["reading"], true, 1);
+
+    public Task<IReadOnlyList<ExistingUser>> FindUsersAsync(IReadOnlyCollection<string> usernameKeys, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ExistingUser>>([.. _users.Where(u => usernameKeys.Contains(u.Username.ToLowerInvariant()))]);
+
+    public Task<IReadOnlyDictionary<string, EmailHolder>> FindEmailHoldersAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, EmailHolder>>(_users
+            .Where(u => u.Email is not null && emailKeys.Contains(u.Email.ToLowerInvariant()))
+            .ToDictionary(u => u.Email!.ToLowerInvariant(), u => new EmailHolder(u.Id, u.Username.ToLowerInvariant()), StringComparer.Ordinal));
+
+    public async IAsyncEnumerable<RosterMember> ListActiveMembersAsync(string districtId, UserType type, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        foreach (var u in _users.Where(u => u.Active && u.DistrictId == districtId && u.UserType == type).OrderBy(u => u.Username, StringComparer.Ordinal))
+            yield return new RosterMember(u.Id, u.Username, u.Version);
+    }
+
+    public Task<IReadOnlySet<string>> FindTakenUsernamesAsync(IReadOnlyCollection<string> lowercased, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(lowercased.Where(k => _users.Any(u => u.Username.ToLowerInvariant() == k)).ToHashSet(StringComparer.Ordinal));
+
+    public Task<IReadOnlySet<string>> FindTakenEmailsAsync(IReadOnlyCollection<string> lowercased, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(lowercased.Where(k => _users.Any(u => u.Email?.ToLowerInvariant() == k)).ToHashSet(StringComparer.Ordinal));
+
+    public Task AddAsync(IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+    {
+        Planned.AddRange(changes);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Validates <paramref name="lines"/> in <paramref name="mode"/> for the program <c>reading</c>, the plan going to <see cref="Planned"/>.</summary>
+    public Task<ValidationResult> Validate(ImportMode mode, UserType type, params string[] lines) =>
+        FileValidator.ValidateAsync(new MemoryStream(CsvBytes(lines)),
+            new ValidationContext(Lincoln, type, Schools, this, new ImportLimits(), mode, this, "reading", this), null, CancellationToken.None);
+}

@@ -1,0 +1,255 @@
+using System.Text;
+using Rostra.Core;
+using Rostra.Core.Import;
+using Rostra.Core.Roster;
+using Rostra.Core.Validation;
+
+namespace Rostra.Storage.Tests;
+
+/// <summary>Update and sync imports (SPEC §10) on both providers: the plan's look-ups, apply, conflicts, races, revert.</summary>
+public abstract partial class StoreTests
+{
+    private const string RosterHeader = "First Name,Last Name,Username,Password,Grade,School ID,Email";
+
+    /// <summary>A store-backed plan sink of one import.</summary>
+    private sealed class PlanSink(IRostraStore store, Guid importId) : IPlanSink
+    {
+        public Task AddAsync(IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken) => store.AddPlanChangesAsync(importId, changes, cancellationToken);
+    }
+
+    /// <summary>Adds students ann.lee (grade 3, 1001) and bo.li (grade 4, LHS) the way a first import would.</summary>
+    private async Task<(long Ann, long Bo)> SeedStudentsAsync()
+    {
+        await SeedDistrictAsync();
+        var ann = await Store.AddUserAsync(new NewUser(District, "ann.lee", "Ann", "Lee", "ann@lincoln.org", [Roles.Student], Grade.Parse("3"), ["1001"], [Program], "$argon2id$ann"), Ct);
+        var bo = await Store.AddUserAsync(new NewUser(District, "bo.li", "Bo", "Li", "bo@lincoln.org", [Roles.Student], Grade.Parse("4"), ["LHS"], [Program], "$argon2id$bo"), Ct);
+        return (ann, bo);
+    }
+
+    /// <summary>Validates, stages and plans a student file in <paramref name="mode"/>, as the engine does: a <c>valid</c> import.</summary>
+    private async Task<(ImportRecord Import, ValidationResult Result)> PlanAsync(ImportMode mode, params string[] rows)
+    {
+        var import = NewImport(District, ImportStatus.Validating) with { Mode = mode };
+        await Store.CreateImportAsync(import, Ct);
+        var bytes = Encoding.UTF8.GetBytes(string.Join("\r\n", [RosterHeader, .. rows]) + "\r\n");
+        var district = (await Store.GetDistrictAsync(District, Ct))!;
+        var context = new ValidationContext(district, UserType.Student, await Store.ListSchoolsAsync(District, Ct), Store, new ImportLimits(),
+            mode, Store, Program, new PlanSink(Store, import.Id));
+        var result = await FileValidator.ValidateAsync(new MemoryStream(bytes), context, null, Ct);
+        Assert.True(result.IsValid, string.Join(" ", result.Errors.Select(e => $"{e.Row}:{e.Code}")));
+        Assert.True(await Store.RenewImportLeaseAsync(import.Id, "node-a:1", DateTimeOffset.UtcNow + Lease, Ct));
+        var staged = new List<StagedRow>();
+        await foreach (var user in FileValidator.ReadUsersAsync(new MemoryStream(bytes), context, Ct))
+            staged.Add(new StagedRow(user.Row, 0, user.Username, user.FirstName, user.LastName, user.Email, user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : "protected:" + user.Password));
+        await Store.StageRowsAsync(import.Id, District, staged, Ct);
+        await Store.SavePlanAsync(import.Id, result.Plan!, Ct);
+        Assert.True(await Store.CompleteStagingAsync(import.Id, result.Rows, [], Ct));
+        return ((await Store.GetImportAsync(District, import.Id, Ct))!, result);
+    }
+
+    /// <summary>CONFIRM and the workers: importing, every chunk hashed, the final write by <paramref name="worker"/>.</summary>
+    private async Task<WriteResult> ConfirmAsync(ImportRecord import, string worker = "node-b:1")
+    {
+        Assert.True(await Store.TryTransitionAsync(import.Id, [ImportStatus.Valid], ImportStatus.Importing, null, Ct));
+        await HashGivenPasswordsAsync(worker);
+        var claimed = await Store.ClaimFinalWriteAsync(worker, Lease, Ct);
+        Assert.Equal(import.Id, claimed?.Id);
+        return await Store.WriteStagedImportAsync(new ImportWrite(import.Id, District, Program), worker, null, Ct);
+    }
+
+    /// <summary>The workers' hashing as the engine does it: a blank password (kept) has no hash.</summary>
+    private async Task HashGivenPasswordsAsync(string worker)
+    {
+        while (await Store.ClaimChunkAsync(worker, Lease, Ct) is { } claim)
+        {
+            var passwords = await Store.GetChunkPasswordsAsync(claim.ImportId, claim.ChunkNo, Ct);
+            Assert.True(await Store.SaveChunkHashesAsync(claim.ImportId, claim.ChunkNo, worker, "node",
+                passwords.Select(p => new RowHash(p.Row, p.PasswordProtected is null ? null : "$argon2id$" + p.PasswordProtected)).ToList(), Ct));
+        }
+    }
+
+    private async Task<UserSummary> UserAsync(string username) =>
+        (await Store.ListUsersAsync(new UserQuery(District, Search: username), Ct)).Users.Single(u => u.Username == username);
+
+    private static string RosterRow(string first, string last, string username, string password, string grade, string school, string email) =>
+        string.Join(',', first, last, username, password, grade, school.Contains(',', StringComparison.Ordinal) ? $"\"{school}\"" : school, email);
+
+    [Fact]
+    public async Task Update_applies_exactly_its_plan_in_one_write()
+    {
+        var (ann, bo) = await SeedStudentsAsync();
+        await Store.AddProgramAsync(new DistrictProgram(District, "math", "Math"), Ct);
+
+        var (import, result) = await PlanAsync(ImportMode.Update,
+            RosterRow("Ann", "Lee", "ann.lee", "", "4", "1001,LHS", "ann@lincoln.org"),
+            RosterRow("Bo", "Li", "BO.LI", "NewSecret#1", "04", "LHS", "bo@lincoln.org"),
+            RosterRow("Cy", "Ox", "cy.ox", "Secret#123", "5", "1001", "cy@lincoln.org"));
+
+        Assert.Equal(new PlanCounts(Create: 1, Update: 2, Unchanged: 0, Deactivate: 0, Reactivate: 0), result.Plan!.Counts);
+        Assert.Equal(result.Plan, import.Plan);
+        Assert.Equal(ImportMode.Update, import.Mode);
+        var page = await Store.GetPlanChangesAsync(import.Id, PlanAction.Update, 0, 10, Ct);
+        Assert.Equal(2, page.Total);
+        Assert.Equal(["Grade: 3 -> 4", "School ID: 1001 -> 1001,LHS"], page.Items[0].Changes.Select(c => $"{c.Field}: {c.From} -> {c.To}"));
+        Assert.Equal([new FieldChange("Password", null, null)], page.Items[1].Changes);
+
+        var write = await ConfirmAsync(import);
+
+        Assert.True(write.Succeeded, string.Join(" ", write.Errors.Select(e => e.Code)));
+        Assert.Equal(3, write.Imported);
+        var annNow = await UserAsync("ann.lee");
+        Assert.Equal(("4", "1001,LHS"), (annNow.Grade, string.Join(',', annNow.SchoolIds)));
+        Assert.Equal("$argon2id$ann", (await Store.GetUserAsync(ann, Ct))!.PasswordHash);
+        Assert.Equal("$argon2id$protected:NewSecret#1", (await Store.GetUserAsync(bo, Ct))!.PasswordHash);
+        Assert.Equal("bo.li", (await Store.GetUserAsync(bo, Ct))!.Username);
+        Assert.Equal(3, await CountUsersAsync());
+        var completed = await Store.GetImportAsync(District, import.Id, Ct);
+        Assert.Equal((ImportStatus.Completed, 3), (completed!.Status, completed.Imported));
+        Assert.NotNull(completed.CompletedAt);
+    }
+
+    [Fact]
+    public async Task Sync_deactivates_the_left_out_users_who_then_cannot_sign_in_and_a_later_file_reactivates_them()
+    {
+        var (_, bo) = await SeedStudentsAsync();
+
+        var (import, result) = await PlanAsync(ImportMode.Sync, RosterRow("Ann", "Lee", "ann.lee", "", "3", "1001", "ann@lincoln.org"));
+        Assert.Equal(new PlanCounts(0, 0, 1, 1, 0), result.Plan!.Counts);
+        Assert.Equal(2, import.Plan!.ActiveUsers);
+        var deactivation = Assert.Single((await Store.GetPlanChangesAsync(import.Id, PlanAction.Deactivate, 0, 10, Ct)).Items);
+        Assert.Equal((null, "bo.li"), (deactivation.Row, deactivation.Username));
+        Assert.True((await ConfirmAsync(import)).Succeeded);
+
+        Assert.False((await Store.GetUserAsync(bo, Ct))!.Active);
+        Assert.False((await Store.FindUserAsync("BO.LI", Ct))!.Active);
+        Assert.Equal(["bo.li"], (await Store.ListUsersAsync(new UserQuery(District, Active: false), Ct)).Users.Select(u => u.Username));
+        Assert.Equal(["ann.lee"], (await Store.ListUsersAsync(new UserQuery(District, Active: true), Ct)).Users.Select(u => u.Username));
+        Assert.Equal(["LHS"], (await UserAsync("bo.li")).SchoolIds);
+
+        var (again, plan) = await PlanAsync(ImportMode.Update, RosterRow("Bo", "Li", "bo.li", "", "4", "LHS", "bo@lincoln.org"));
+        Assert.Equal(new PlanCounts(0, 0, 0, 0, 1), plan.Plan!.Counts);
+        Assert.True((await ConfirmAsync(again)).Succeeded);
+        Assert.True((await Store.GetUserAsync(bo, Ct))!.Active);
+    }
+
+    [Fact]
+    public async Task A_planned_user_changed_after_validation_fails_the_confirm_with_user_changed_and_nothing_written()
+    {
+        await SeedStudentsAsync();
+        var (first, _) = await PlanAsync(ImportMode.Update,
+            RosterRow("Ann", "Lee", "ann.lee", "", "5", "1001", "ann@lincoln.org"),
+            RosterRow("Di", "Ax", "di.ax", "Secret#123", "5", "1001", "di@lincoln.org"));
+        var (second, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "2", "1001", "ann@lincoln.org"));
+        Assert.True((await ConfirmAsync(second)).Succeeded);
+
+        var write = await ConfirmAsync(first, "node-c:1");
+
+        Assert.False(write.Succeeded);
+        var error = Assert.Single(write.Errors);
+        Assert.Equal((2, IssueCodes.UserChanged, "ann.lee"), (error.Row, error.Code, error.Value));
+        Assert.Equal("2", (await UserAsync("ann.lee")).Grade);
+        Assert.Equal(2, await CountUsersAsync());
+    }
+
+    [Fact]
+    public async Task Two_users_swapping_emails_are_written_without_meeting_the_unique_index()
+    {
+        await SeedStudentsAsync();
+        var (import, _) = await PlanAsync(ImportMode.Update,
+            RosterRow("Ann", "Lee", "ann.lee", "", "3", "1001", "bo@lincoln.org"),
+            RosterRow("Bo", "Li", "bo.li", "", "4", "LHS", "ann@lincoln.org"));
+
+        Assert.True((await ConfirmAsync(import)).Succeeded);
+
+        Assert.Equal("bo@lincoln.org", (await UserAsync("ann.lee")).Email);
+        Assert.Equal("ann@lincoln.org", (await UserAsync("bo.li")).Email);
+    }
+
+    [Fact]
+    public async Task Two_overlapping_update_confirms_racing_exactly_one_wins()
+    {
+        await SeedStudentsAsync();
+        var (a, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "5", "1001", "ann@lincoln.org"));
+        var (b, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "6", "1001", "ann@lincoln.org"));
+        foreach (var import in new[] { a, b })
+            Assert.True(await Store.TryTransitionAsync(import.Id, [ImportStatus.Valid], ImportStatus.Importing, null, Ct));
+        await HashGivenPasswordsAsync("node-a:9");
+        Assert.NotNull(await Store.ClaimFinalWriteAsync("w:1", Lease, Ct));
+        Assert.NotNull(await Store.ClaimFinalWriteAsync("w:2", Lease, Ct));
+
+        var writes = await Task.WhenAll(
+            Task.Run(() => Store.WriteStagedImportAsync(new ImportWrite(a.Id, District, Program), "w:1", null, Ct)),
+            Task.Run(() => Store.WriteStagedImportAsync(new ImportWrite(b.Id, District, Program), "w:2", null, Ct)));
+
+        Assert.Single(writes, w => w.Succeeded);
+        Assert.Equal(IssueCodes.UserChanged, Assert.Single(writes.Single(w => !w.Succeeded).Errors).Code);
+        var winner = writes[0].Succeeded ? "5" : "6";
+        Assert.Equal(winner, (await UserAsync("ann.lee")).Grade);
+    }
+
+    [Fact]
+    public async Task Revert_puts_back_values_and_password_hashes_removes_created_users_and_reactivates()
+    {
+        var (ann, bo) = await SeedStudentsAsync();
+        var (import, _) = await PlanAsync(ImportMode.Sync,
+            RosterRow("Annie", "Lee", "ann.lee", "NewSecret#1", "4", "LHS", "annie@lincoln.org"),
+            RosterRow("Cy", "Ox", "cy.ox", "Secret#123", "5", "1001", "cy@lincoln.org"));
+        Assert.True((await ConfirmAsync(import)).Succeeded);
+        Assert.True((await Store.CanRevertImportAsync(District, import.Id, TimeSpan.FromDays(30), Ct)).Succeeded);
+
+        var revert = await Store.RevertImportAsync(District, import.Id, TimeSpan.FromDays(30), Ct);
+
+        Assert.True(revert.Succeeded, revert.Reason);
+        var annNow = await UserAsync("ann.lee");
+        Assert.Equal(("Ann", "3", "ann@lincoln.org", "1001", true), (annNow.FirstName, annNow.Grade, annNow.Email, string.Join(',', annNow.SchoolIds), annNow.Active));
+        Assert.Equal("$argon2id$ann", (await Store.GetUserAsync(ann, Ct))!.PasswordHash);
+        Assert.True((await Store.GetUserAsync(bo, Ct))!.Active);
+        Assert.Null(await Store.FindUserAsync("cy.ox", Ct));
+        Assert.Equal(2, await CountUsersAsync());
+        Assert.NotNull((await Store.GetImportAsync(District, import.Id, Ct))!.RevertedAt);
+        var again = await Store.RevertImportAsync(District, import.Id, TimeSpan.FromDays(30), Ct);
+        Assert.False(again.Succeeded);
+    }
+
+    [Fact]
+    public async Task Revert_is_refused_when_a_later_import_touched_its_users_or_it_is_too_old()
+    {
+        await SeedStudentsAsync();
+        var (first, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "5", "1001", "ann@lincoln.org"));
+        Assert.True((await ConfirmAsync(first)).Succeeded);
+        var (later, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "6", "1001", "ann@lincoln.org"));
+        Assert.True((await ConfirmAsync(later, "node-c:1")).Succeeded);
+
+        var refused = await Store.RevertImportAsync(District, first.Id, TimeSpan.FromDays(30), Ct);
+        var tooOld = await Store.RevertImportAsync(District, later.Id, TimeSpan.FromDays(-1), Ct);
+
+        Assert.False(refused.Succeeded);
+        Assert.Contains("changed since", refused.Reason, StringComparison.Ordinal);
+        Assert.False(tooOld.Succeeded);
+        Assert.Contains("days", tooOld.Reason, StringComparison.Ordinal);
+        Assert.Equal("6", (await UserAsync("ann.lee")).Grade);
+        Assert.True((await Store.RevertImportAsync(District, later.Id, TimeSpan.FromDays(30), Ct)).Succeeded);
+        Assert.Equal("5", (await UserAsync("ann.lee")).Grade);
+    }
+
+    [Fact]
+    public async Task Validation_look_ups_answer_users_email_holders_and_active_members_of_a_type()
+    {
+        var (ann, bo) = await SeedStudentsAsync();
+        var teacher = await Store.AddUserAsync(new NewUser(District, "tom.ray", "Tom", "Ray", "tom@lincoln.org", [Roles.SchoolAdmin, Roles.Teacher], null, ["1001"], [Program], null), Ct);
+
+        var found = await Store.FindUsersAsync(["ann.lee", "tom.ray", "nobody"], Ct);
+        var holders = await Store.FindEmailHoldersAsync(["bo@lincoln.org", "x@y.org"], Ct);
+        var students = new List<RosterMember>();
+        await foreach (var m in Store.ListActiveMembersAsync(District, UserType.Student, Ct)) students.Add(m);
+        var teachers = new List<RosterMember>();
+        await foreach (var m in Store.ListActiveMembersAsync(District, UserType.Teacher, Ct)) teachers.Add(m);
+
+        var annFound = found.Single(u => u.Id == ann);
+        Assert.Equal((UserType.Student, "3", "1001", Program, true), (annFound.UserType!.Value, annFound.Grade, string.Join(',', annFound.SchoolIds), string.Join(',', annFound.ProgramIds), annFound.Active));
+        Assert.Equal(UserType.SchoolAdmin, found.Single(u => u.Id == teacher).UserType);
+        Assert.Equal(new EmailHolder(bo, "bo.li"), Assert.Single(holders).Value);
+        Assert.Equal([ann, bo], students.Select(m => m.Id));
+        Assert.Empty(teachers);
+    }
+}
