@@ -63,8 +63,25 @@ internal static class ErrorEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
+        api.MapGet("/imports/{id:guid}/errors.xlsx", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+            {
+                var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
+                if (record is null) return ImportService.NotFound();
+                if (record.ErrorCount == 0) return NoReport();
+                var header = await store.GetImportHeaderAsync(id, ct);
+                var lines = ReportLines.ReadAsync(header?.Count ?? 0, store.ReadImportErrorsAsync(id, ErrorFilter.All, ct), store.ReadErrorRowsAsync(id, ct), ct);
+                return Results.Stream(output => ErrorWorkbook.WriteAsync(header, lines, output, ct),
+                    WorkbookType, $"{Path.GetFileNameWithoutExtension(record.FileName)}-errors.xlsx");
+            })
+            .WithName("GetImportErrorWorkbook")
+            .WithSummary("The error report as a workbook: the file's own columns (Password blank), wrong cells highlighted with their message as a note, plus Row and Errors.")
+            .Produces(StatusCodes.Status200OK, contentType: WorkbookType)
+            .Produces<ApiError>(StatusCodes.Status404NotFound);
+
         return api;
     }
+
+    public const string WorkbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     /// <summary>The summary, most frequent first.</summary>
     public static List<ErrorSummaryItem> Summary(IEnumerable<ErrorCount> counts) =>
