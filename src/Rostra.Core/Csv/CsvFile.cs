@@ -4,7 +4,10 @@ using nietras.SeparatedValues;
 
 namespace Rostra.Core.Csv;
 
-/// <summary>How a file's bytes were read: its encoding, whether that was the Windows-1252 fallback, and its delimiter.</summary>
+/// <summary>
+/// How a file's bytes were read: its encoding, whether that was an 8-bit fallback for a file that is not UTF-8
+/// (Windows-1252, Mac Roman or code page 850), and its delimiter.
+/// </summary>
 public sealed record CsvFormat(Encoding Encoding, bool IsFallback, char Delimiter, int PreambleLength);
 
 /// <summary>One record of a file: its spreadsheet row number (header = 1) and its fields as written (unquoted).</summary>
@@ -90,7 +93,14 @@ public static class CsvFile
             }
             else
             {
-                encoding = Windows1252;
+                // Not UTF-8: one of the 8-bit sets spreadsheets write, told apart by how the names read in each.
+                // The header is ASCII in all of them, so its delimiter is known before the set is.
+                stream.Position = preamble;
+                char headerDelimiter;
+                using (var latin = new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true))
+                    headerDelimiter = DetectDelimiter(ReadHeaderLine(latin));
+                encoding = SingleByteEncodings.Detect(stream, preamble, headerDelimiter, cancellationToken)
+                    ?? throw new CsvFileException(Validation.Issues.FileEncodingUnknown());
                 isFallback = true;
             }
         }

@@ -20,6 +20,12 @@ public static class FileValidator
     private const int ProgressEvery = 2000;
 
     /// <summary>
+    /// The most <c>field.replaced_characters</c> warnings one file gets: warnings are kept whole in memory and in the
+    /// import record, and a file with lost letters in every row says so well enough in its first ten thousand.
+    /// </summary>
+    internal const int MaxReplacedWarnings = 10_000;
+
+    /// <summary>
     /// Validates <paramref name="file"/> (seekable: it is read twice, once to detect the encoding) and returns every
     /// error at once, sorted by row then template column: the first <see cref="ImportLimits.MaxDetailedErrors"/> in
     /// detail, all of them counted by code and column, so memory stays bounded whatever the file.
@@ -40,7 +46,7 @@ public static class FileValidator
         {
             return Fail(e.Issue);
         }
-        if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback());
+        if (format.IsFallback) warnings.Add(Issues.FileEncodingFallback(format.Encoding.CodePage));
 
         try
         {
@@ -71,6 +77,7 @@ public static class FileValidator
         var planner = context.Mode.HasPlan() ? new PlanState(context) : null;
         var rows = 0;
         var rowErrors = new List<ImportIssue>();
+        var replacedWarnings = 0;
         while (records.MoveNext())
         {
             var record = records.Current;
@@ -88,7 +95,15 @@ public static class FileValidator
                 rowErrors.AddRange(record.Fields.Select((f, i) => (f, i)).Where(x => HasLineBreak(x.f))
                     .Select(x => Issues.FieldLineBreak(record.Row, header.Header[x.i] is { Length: > 0 } name ? name.Trim() : $"Column {x.i + 1}")));
             else
+            {
                 (username, email) = checker.Check(record, rowErrors);
+                if (replacedWarnings < MaxReplacedWarnings)
+                {
+                    var before = warnings.Count;
+                    checker.CheckReplacedCharacters(record, warnings);
+                    replacedWarnings += warnings.Count - before;
+                }
+            }
 
             // An update or sync compares every valid row with the user it names, so each one waits for the look-up.
             var user = planner is not null && rowErrors.Count == 0 && username is not null ? checker.ReadUser(record) : null;

@@ -32,6 +32,12 @@ public static class IssueCodes
     public const string SchoolDuplicate = "school.duplicate";
     public const string TeacherRoleInvalid = "teacher_role.invalid";
 
+    /// <summary>
+    /// The file is not UTF-8 and its character set cannot be told with confidence (SPEC §3: refused rather than
+    /// guessed, so no name is imported with other letters than typed).
+    /// </summary>
+    public const string FileEncodingUnknown = "file.encoding_unknown";
+
     /// <summary>Update and sync: the username belongs to a user of this district of another user type.</summary>
     public const string UsernameOtherType = "username.other_type";
 
@@ -49,6 +55,9 @@ public static class IssueCodes
     /// <summary>Warning: the file was not UTF-8 and was read as Windows-1252.</summary>
     public const string FileEncodingFallback = "file.encoding_fallback";
 
+    /// <summary>Warning: a <c>?</c> inside a First or Last Name, where a spreadsheet wrote a letter its character set could not hold.</summary>
+    public const string FieldReplacedCharacters = "field.replaced_characters";
+
     /// <summary>Warning: a header cell was blank and its column was ignored.</summary>
     public const string HeaderBlankColumn = "header.blank_column";
 
@@ -60,5 +69,6 @@ public static class IssueCodes
         FieldRequired, FieldTooLong, FieldInvalidCharacters, UsernameInvalid, UsernameDuplicate, UsernameTaken,
         EmailInvalid, EmailDuplicate, EmailTaken, EmailRequiredForSso, PasswordTooShort, PasswordComplexity,
         GradeInvalid, GradeNotOffered, SchoolUnknown, SchoolDuplicate, TeacherRoleInvalid, UsernameOtherType,
+        FileEncodingUnknown,
     ];
 }

@@ -48,9 +48,35 @@ public static class Issues
     public static ImportIssue FileNoRows() => new(null, null, IssueCodes.FileNoRows,
         "The file has a header row but no users. Fill in one row per user below the header row and upload it again.");
 
-    public static ImportIssue FileEncodingFallback() => new(null, null, IssueCodes.FileEncodingFallback,
-        "The file is not in UTF-8, so it was read as Windows (Western European) text, the way Excel saves \"CSV (Comma delimited)\". " +
-        "Check that names with accents (such as José or Zoë) came out right; if they did not, save the file as \"CSV UTF-8\" in Excel and use that file.");
+    public static ImportIssue FileEncodingFallback() => FileEncodingFallback(1252);
+
+    /// <summary>The file was not UTF-8 and was read in the 8-bit character set of <paramref name="codePage"/>.</summary>
+    public static ImportIssue FileEncodingFallback(int codePage) => new(null, null, IssueCodes.FileEncodingFallback,
+        $"The file is not in UTF-8, so it was read as {EncodingName(codePage)}. " +
+        "Check that names with accents (such as José or Zoë) came out right; if they did not, save the file as \"CSV UTF-8\" in Excel and use that file.",
+        EncodingLabel(codePage));
+
+    /// <summary>The character set's name for browsers (WHATWG label), the value of the fallback warning; null when browsers have none.</summary>
+    public static string? EncodingLabel(int codePage) => codePage switch
+    {
+        10000 => "macintosh",
+        850 => null,
+        _ => "windows-1252",
+    };
+
+    /// <summary>How a spreadsheet user knows an 8-bit character set: by the Save As choice that writes it.</summary>
+    public static string EncodingName(int codePage) => codePage switch
+    {
+        10000 => "Mac text (Mac Roman), the way Excel saves \"CSV (Macintosh)\" and Mac Excel saves \"Comma Separated Values\"",
+        850 => "MS-DOS text (code page 850), the way Excel saves \"CSV (MS-DOS)\"",
+        _ => "Windows (Western European) text, the way Excel saves \"CSV (Comma delimited)\"",
+    };
+
+    public static ImportIssue FileEncodingUnknown() => new(null, null, IssueCodes.FileEncodingUnknown,
+        "The file is not in UTF-8, and its accented letters do not read as names in any character set Excel saves " +
+        "(Windows, Mac or MS-DOS), so it was not read rather than risk misspelling a name. " +
+        "Open it in Excel, check the names, choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved file; " +
+        "or upload the workbook (.xlsx) itself.");
 
     // Header (row 1).
 
@@ -135,6 +161,12 @@ public static class Issues
 
     public static ImportIssue PasswordComplexity(int row, IReadOnlyList<string> lacking) => new(row, Column.Password.HeaderName(), IssueCodes.PasswordComplexity,
         $"The password needs {JoinAnd(lacking)}. Add {(lacking.Count == 1 ? "it" : "them")} to the password.");
+
+    public static ImportIssue FieldReplacedCharacters(int row, Column column, string value) => new(row, column.HeaderName(), IssueCodes.FieldReplacedCharacters,
+        $"{column.HeaderName()} \"{value}\" has a question mark where a letter probably was: a spreadsheet writes \"?\" for a letter " +
+        "(such as ễ or ł) that the file's character set cannot hold, and the letter is lost. Check the name; to keep every letter, " +
+        "save the file as \"CSV UTF-8\" in Excel (File > Save As) or upload the workbook (.xlsx) itself.",
+        value);
 
     public static ImportIssue GradeInvalid(int row, string value) => new(row, Column.Grade.HeaderName(), IssueCodes.GradeInvalid,
         "Grade must be PK, TK, K, or a number from 1 to 13. Change it.", value);

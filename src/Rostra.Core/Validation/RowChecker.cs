@@ -135,6 +135,20 @@ internal sealed class RowChecker
         return (usernameToCheck, emailToCheck);
     }
 
+    /// <summary>
+    /// Adds a <c>field.replaced_characters</c> warning for each of First and Last Name that holds a <c>?</c>: what a
+    /// spreadsheet writes for a letter its character set cannot hold. Never about Password, where <c>?</c> is ordinary.
+    /// </summary>
+    public void CheckReplacedCharacters(CsvRecord record, List<ImportIssue> warnings)
+    {
+        foreach (var column in (ReadOnlySpan<Column>)[Column.FirstName, Column.LastName])
+        {
+            var value = Value(record, column);
+            if (value is not null && value.Contains('?', StringComparison.Ordinal))
+                warnings.Add(Issues.FieldReplacedCharacters(record.Row, column, value));
+        }
+    }
+
     /// <summary>True when a new user of this file needs a Password (the district does not sign in with SSO).</summary>
     public bool NewUsersNeedPassword => !_sso;
 

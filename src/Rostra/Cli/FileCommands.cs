@@ -233,8 +233,8 @@ internal static class FileCommands
         {
             var where = warning.Row is null ? "" : $"row {warning.Row}: ";
             var message = warning.Code == IssueCodes.FileEncodingFallback
-                ? "The file is not UTF-8, so it was read as Windows (Western European) text, the way Excel saves \"CSV (Comma delimited)\". "
-                  + "If accented names (é, ñ, ü) look wrong in 'rostra users list', save the file as \"CSV UTF-8\" instead."
+                ? warning.Message[..(warning.Message.IndexOf(" Check that names", StringComparison.Ordinal) is var at and >= 0 ? at : warning.Message.Length)]
+                  + " If accented names (é, ñ, ü) look wrong in 'rostra users list', save the file as \"CSV UTF-8\" instead."
                 : warning.Message;
             return $"Warning: {where}{message} [{warning.Code}]";
         }

@@ -199,7 +199,7 @@ public sealed class FileValidatorTests
 
         Assert.True(result.IsValid, Codes(result));
         var warning = Assert.Single(result.Warnings);
-        AssertIssue(warning, null, null, IssueCodes.FileEncodingFallback);
+        AssertIssue(warning, null, null, IssueCodes.FileEncodingFallback, "windows-1252");
         Assert.Contains("CSV UTF-8", warning.Message, StringComparison.Ordinal);
         Assert.Equal("Renée", user.FirstName);
         Assert.Equal("Müller-Ñúñez", user.LastName);

@@ -547,7 +547,9 @@
     list.replaceChildren(...(warnings || []).map((warning) => {
       const li = document.createElement('li');
       li.textContent = warning.row === null ? warning.message : `Row ${warning.row}: ${warning.message}`;
-      if (warning.code === 'file.encoding_fallback' && lastUpload.id === id && lastUpload.file) showReadNames(li, lastUpload.file);
+      if (warning.code === 'file.encoding_fallback' && warning.value && lastUpload.id === id && lastUpload.file) {
+        showReadNames(li, lastUpload.file, warning.value);
+      }
       return li;
     }));
     $('warnings').hidden = list.children.length === 0;
@@ -555,13 +557,13 @@
 
   // ---- How names with accents were read (the encoding warning asks the reader to check them) ----
 
-  /** Adds, under the warning, the first names with accents as the server read them (Windows-1252). */
-  async function showReadNames(li, file) {
+  /** Adds, under the warning, the first names with accents as the server read them (in the character set it names). */
+  async function showReadNames(li, file, encoding) {
     let names;
     try {
       const slice = 256 * 1024;
       const bytes = new Uint8Array(await readAsArrayBuffer(file.slice(0, slice)));
-      names = accentedNames(new TextDecoder('windows-1252').decode(bytes), 5, file.size <= slice);
+      names = accentedNames(new TextDecoder(encoding).decode(bytes), 5, file.size <= slice);
     } catch {
       return;
     }
