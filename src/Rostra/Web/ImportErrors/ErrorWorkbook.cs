@@ -11,8 +11,8 @@ namespace Rostra.Web.ImportErrors;
 /// The error report as a workbook (<c>GET /api/imports/{id}/errors.xlsx</c>, SPEC §11): the file's rows with errors in
 /// its own columns (Password blank), every wrong cell highlighted with its messages as a note, then <c>Row</c> and
 /// <c>Errors</c>. Every value is written as text, never as a formula or a number (leading zeros stay). Written streaming
-/// with SpreadCheetah, asynchronously; only the notes wait in memory until the sheet ends (one per wrong cell of the
-/// kept errors, so bounded like them).
+/// with SpreadCheetah; only the notes wait in memory until the sheet ends (one per wrong cell of the kept errors, so
+/// bounded like them).
 /// </summary>
 internal static class ErrorWorkbook
 {
@@ -21,7 +21,23 @@ internal static class ErrorWorkbook
     /// <summary>The fill of a wrong cell: Excel's light red.</summary>
     public static readonly Color WrongFill = Color.FromArgb(255, 255, 199, 206);
 
+    /// <summary>
+    /// Writes the workbook to <paramref name="output"/>. The zip container ends with synchronous writes, which a response
+    /// does not allow, so the workbook is written to a temporary file (deleted on close) and then copied out asynchronously:
+    /// memory stays bounded whatever the size.
+    /// </summary>
     public static async Task WriteAsync(IReadOnlyList<string>? header, IAsyncEnumerable<ReportLine> lines, Stream output, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"rostra-report-{Guid.NewGuid():N}.xlsx");
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        await WriteWorkbookAsync(header, lines, file, cancellationToken);
+        file.Position = 0;
+        await file.CopyToAsync(output, cancellationToken);
+    }
+
+    /// <summary>Writes the workbook to a stream that allows synchronous writes (a file, a memory stream).</summary>
+    public static async Task WriteWorkbookAsync(IReadOnlyList<string>? header, IAsyncEnumerable<ReportLine> lines, Stream output, CancellationToken cancellationToken)
     {
         await using var workbook = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions { BufferSize = 64 * 1024 }, cancellationToken);
         var columns = header ?? [];
