@@ -6,9 +6,8 @@ using Rostra.Benchmarks.Data;
 using Rostra.Benchmarks.EndToEnd;
 using Rostra.Benchmarks.Micro;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
 using Rostra.Storage;
 
 // Rostra's benchmarks: seeded data, a baseline in the same run, results as ratios. See bench/README.md.
@@ -22,6 +21,7 @@ const string Usage = """
       sep-parse FILE                    the parse baseline: Sep reads every column of FILE
       hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
+      search --db CONNECTION [--users N]  the Users search at N users (seeded when the database has none), as ratios to no search
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
           [--work DIR] [--out FILE.md] [--repeat N] [--errors SHARE] [--import-rows N] [--schools N]
     """;
@@ -76,6 +76,13 @@ try
                 await DistrictSeeder.SeedAsync(store, district, users, ct);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"district {district.Id}: {district.Schools.Count} schools, {users:N0} existing users, in {clock.Elapsed.TotalSeconds:F1} s"));
+            return 0;
+        }
+
+        case "search":
+        {
+            var a = new Args(rest);
+            Console.Write(await Rostra.Benchmarks.Search.UserSearchBench.RunAsync(a.Required("db"), a.Long("users", 1_000_000), ct));
             return 0;
         }
 

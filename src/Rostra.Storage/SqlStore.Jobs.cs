@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Rostra.Core;
-using Rostra.Core.Import;
+using Rostra.Core.Validation;
 
 namespace Rostra.Storage;
 

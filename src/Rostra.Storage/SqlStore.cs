@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Storage.Search;

@@ -1,5 +1,5 @@
 using System.Text;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Validation;
 
 namespace Rostra.Core.Tests;
@@ -10,9 +10,9 @@ namespace Rostra.Core.Tests;
 /// </summary>
 internal static class TestFiles
 {
-    public const string StudentHeader = "First Name,Last Name,Username,Password,Grade,School ID,Email";
-    public const string TeacherHeader = "First Name,Last Name,Username,Password,Email,School ID";
-    public const string SchoolAdminHeader = "First Name,Last Name,Username,Password,Email,School ID,Teacher Role";
+    public static string StudentHeader => TestTemplates.StudentHeader;
+    public static string TeacherHeader => TestTemplates.TeacherHeader;
+    public static string SchoolAdminHeader => TestTemplates.SchoolAdminHeader;
 
     public static District Lincoln { get; } = new("lincoln-usd", "Lincoln USD");
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Validation;
 
 namespace Rostra.Storage.Tests;

@@ -1,6 +1,5 @@
 using System.Text;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using Rostra.Storage.Search;
 
@@ -11,13 +10,13 @@ namespace Rostra.Storage.Tests;
 /// <summary>On a temp SQLite file.</summary>
 public sealed class SqliteStoreTests : StoreTests
 {
-    protected override Task<ITestDatabase> CreateDatabaseAsync() => Task.FromResult<ITestDatabase>(new SqliteTestDatabase());
+    protected override Task<ITestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync(TestProvider.Sqlite);
 }
 
 /// <summary>On the PostgreSQL server of <c>ROSTRA_TEST_PG</c>; fails (never skips) when it is not reachable.</summary>
 public sealed partial class PostgresStoreTests : StoreTests
 {
-    protected override async Task<ITestDatabase> CreateDatabaseAsync() => await PostgresTestDatabase.CreateAsync();
+    protected override async Task<ITestDatabase> CreateDatabaseAsync() => await TestDatabase.CreateAsync(TestProvider.Postgres);
 }
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Rostra.Core;
-using Rostra.Core.Import;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 namespace Rostra.Benchmarks.Data;

@@ -4,9 +4,8 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Rostra.Benchmarks.Data;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
 using Rostra.Imports;
 using Rostra.Storage;
 

@@ -3,7 +3,6 @@ using System.Text;
 using Rostra.Benchmarks.Data;
 using Rostra.Benchmarks.Micro;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using Rostra.Storage;
 

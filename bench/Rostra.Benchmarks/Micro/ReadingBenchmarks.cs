@@ -3,7 +3,6 @@ using nietras.SeparatedValues;
 using Rostra.Benchmarks.Data;
 using Rostra.Core;
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 
 namespace Rostra.Benchmarks.Micro;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Roster;
 
 namespace Rostra.Core.Validation;

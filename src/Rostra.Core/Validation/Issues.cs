@@ -178,8 +178,11 @@ public static class Issues
     public static ImportIssue SchoolUnknown(int row, string value, string? leadingZeroMatch) => new(row, Column.SchoolId.HeaderName(), IssueCodes.SchoolUnknown,
         leadingZeroMatch is null
             ? $"There is no school with School ID {ErrorLimits.Cut(value)} in your district. Check the School ID on the Schools page."
-            : $"There is no school with School ID {ErrorLimits.Cut(value)} in your district, but there is {leadingZeroMatch}. " +
-              "Excel may have removed the leading zeros: format the School ID column as Text and type the ID again.",
+            : leadingZeroMatch.Length < value.Length
+                ? $"There is no school with School ID {ErrorLimits.Cut(value)} in your district, but there is {leadingZeroMatch}. " +
+                  $"Remove the extra {(value.Length - leadingZeroMatch.Length == 1 ? "zero" : "zeros")} at the start of the School ID."
+                : $"There is no school with School ID {ErrorLimits.Cut(value)} in your district, but there is {leadingZeroMatch}. " +
+                  "Excel may have removed the leading zeros: format the School ID column as Text and type the ID again.",
         value);
 
     public static ImportIssue SchoolDuplicate(int row, string value) => new(row, Column.SchoolId.HeaderName(), IssueCodes.SchoolDuplicate,

@@ -1,5 +1,5 @@
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Roster;
 
 namespace Rostra.Core.Validation;

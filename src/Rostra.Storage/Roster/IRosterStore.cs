@@ -31,6 +31,12 @@ public interface IRosterStore : IRosterLookup
     /// <summary>Whether the import can be reverted now (the same checks as <see cref="RevertImportAsync"/>, nothing written).</summary>
     Task<RevertResult> CanRevertImportAsync(string districtId, Guid importId, TimeSpan window, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The district's active users of a type (a school admin who teaches is a school admin), by username, streamed a page
+    /// at a time: what the round-trip export writes.
+    /// </summary>
+    IAsyncEnumerable<ExportedUser> ExportUsersAsync(string districtId, UserType type, CancellationToken cancellationToken);
+
     /// <summary>Deletes what revert keeps (before-values, previous password hashes) of imports completed before <paramref name="before"/>.</summary>
     Task<int> PurgeRevisionsAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

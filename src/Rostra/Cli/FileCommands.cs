@@ -3,13 +3,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Rostra.Core;
-using Rostra.Core.Import;
-using Rostra.Core.Passwords;
 using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
 using Rostra.Imports;
 using Rostra.Storage;
 using Spectre.Console;
-using ValidationResult = Rostra.Core.Import.ValidationResult;
+using ValidationResult = Rostra.Core.Validation.ValidationResult;
 
 namespace Rostra.Cli;
 

@@ -12,6 +12,28 @@ internal static class UsersCommand
 {
     private const int PageSize = 5000;
 
+    /// <summary>
+    /// <c>rostra users export</c>: the district's active users of one type in that type's template columns, Password blank,
+    /// formula-safe; uploaded again unchanged in update or sync mode, the file plans no change.
+    /// </summary>
+    private static Command Export(CliIo io)
+    {
+        var district = new Option<string>("--district") { Description = "The district id.", Required = true };
+        var type = TemplateCommand.UserTypeOption();
+        var format = new Option<string>("--format") { Description = "csv (xlsx once workbooks can be written).", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv");
+        var export = new Command("export", "Write a type's users in its template columns (Password blank), to edit and upload again in update or sync mode.") { district, type, format };
+        export.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
+            var userType = parse.GetValue(type);
+            await cli.Out.WriteAsync('\uFEFF');
+            await Core.Roster.RosterExport.WriteCsvAsync(cli.Out, userType, cli.Store.ExportUsersAsync(d.Id, userType, ct), ct);
+            return ExitCodes.Ok;
+        }));
+        return export;
+    }
+
     public static Command Create(CliIo io)
     {
         var district = new Option<string>("--district") { Description = "The district id.", Required = true };
@@ -57,7 +79,7 @@ internal static class UsersCommand
             if (json) await cli.Out.WriteLineAsync(first ? "]" : "\n]");
             return ExitCodes.Ok;
         }));
-        return new Command("users", "Look at a district's users.") { list };
+        return new Command("users", "Look at a district's users.") { list, Export(io) };
     }
 }
 

@@ -1,4 +1,5 @@
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 
 namespace Rostra.Web;
 

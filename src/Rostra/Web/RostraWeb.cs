@@ -2,14 +2,16 @@ using System.Collections;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
-using Rostra.Imports.Jobs;
+using Rostra.Imports;
+using Rostra.KeyRing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
-using Rostra.Core.Import;
-using Rostra.Imports;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web.Api;
+using Rostra.Web.Roster;
 using Rostra.Web.Auth;
 using Rostra.Web.Imports;
 
@@ -63,7 +65,13 @@ public static class RostraWeb
             // Created by the container, so it is disposed with the app.
             builder.Services.AddSingleton<IRostraStore>(_ => StoreFactory.Open(settings.Connection));
         }
+        // Each part of the store, for the callers that need only that part.
+        builder.Services.AddSingleton<IDirectoryStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IImportStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IKeyRingStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton(new PasswordHasher(hashing));
+        builder.Services.AddSingleton(Rostra.Roster.RosterSettings.FromEnvironment());
         builder.Services.AddHostedService(services => new StartupTasks(
             services.GetRequiredService<IRostraStore>(),
             services.GetRequiredService<PasswordHasher>(),
@@ -75,10 +83,10 @@ public static class RostraWeb
         // and a password staged on one node is hashed on another. It survives restarts with the data.
         builder.Services.AddDataProtection().SetApplicationName("rostra");
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(services =>
-            new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(services.GetRequiredService<IRostraStore>())));
-        builder.Services.AddSingleton(JobSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
+            new ConfigureOptions<KeyManagementOptions>(keys => keys.XmlRepository = new DatabaseXmlRepository(services.GetRequiredService<IKeyRingStore>())));
+        builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
-        builder.Services.AddSingleton<ImportJobRunner>();
+        builder.Services.AddSingleton<ImportEngine>();
         builder.Services.AddRostraAuth(runtime);
         builder.Services.AddImports();
         builder.Services.AddRazorPages(pages =>
@@ -119,6 +127,7 @@ public static class RostraWeb
             .ExcludeFromDescription();
         app.MapOpenApi().AllowAnonymous();
         app.MapRostraApi();
+        app.MapRosterApi();
         app.MapRazorPages();
 
         app.Lifetime.ApplicationStarted.Register(() =>

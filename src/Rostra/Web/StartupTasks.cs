@@ -1,6 +1,7 @@
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
-using Rostra.Imports.Jobs;
+using Rostra.Imports;
 using Rostra.Storage;
 using Rostra.Web.Imports;
 
@@ -34,7 +35,7 @@ internal sealed class StartupTasks(
         // Imports are not failed wholesale here: other nodes may be running them, and a hashing or final write this
         // node left behind resumes once its lease lapses. A validation this node left (its upload is gone) is failed by
         // housekeeping on whichever node sees the lapsed lease.
-        var done = await store.HousekeepAsync(ImportJobRunner.StaleValidationMessage, TimeSpan.FromDays(3650), ImportWorker.ExpiredMessage, cancellationToken);
+        var done = await store.HousekeepAsync(ImportEngine.StaleValidationMessage, TimeSpan.FromDays(3650), ImportBackgroundService.ExpiredMessage, cancellationToken);
         if (done.FailedValidations > 0)
         {
             logger.LogWarning("{Count} import(s) left validating by a stopped server were marked as failed.", done.FailedValidations);
@@ -42,7 +43,7 @@ internal sealed class StartupTasks(
         // An upload still here was being validated when this node stopped: nobody else can read it, so it failed.
         foreach (var id in uploads.PendingUploads())
         {
-            await store.TryTransitionAsync(id, [ImportStatus.Validating], ImportStatus.Failed, ImportJobRunner.StaleValidationMessage, cancellationToken);
+            await store.TryTransitionAsync(id, [ImportStatus.Validating], ImportStatus.Failed, ImportEngine.StaleValidationMessage, cancellationToken);
         }
         uploads.RemoveLeftovers();
         if (seedOutput is not null)

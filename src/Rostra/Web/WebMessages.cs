@@ -1,6 +1,5 @@
 using System.Globalization;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 
 namespace Rostra.Web;

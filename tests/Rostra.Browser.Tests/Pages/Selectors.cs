@@ -18,6 +18,16 @@ internal static class Selectors
     // Dashboard
     public const string ProgramCards = ".cards .card";
 
+    // A student's, teacher's or school admin's own page
+    public const string MyAccount = "#my-account";
+    public const string MySchools = "#my-schools li";
+    public const string MyPrograms = "#my-programs li";
+    public const string MySignOut = "#my-sign-out";
+
+    // The navigation inside a program
+    public const string ProgramBar = "nav.programbar";
+    public const string LinksToHistory = "a[href$='/imports']";
+
     // Import Users
     public const string TemplateLinks = "a[data-template]";
     public const string UserType = "#user-type";

@@ -22,18 +22,18 @@ public sealed class UsersListTests(BrowserFixture fixture) : BrowserTest(fixture
         await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
         var users = await UsersPage.GotoAsync(page, district.ProgramId);
 
-        // 120 students and the admin: 121 users, 50 a page.
-        await Expect(users.Count).ToHaveTextAsync("Showing 1–50 of 121 users");
+        // 120 students, the admin and the teacher: 122 users, 50 a page.
+        await Expect(users.Count).ToHaveTextAsync("Showing 1–50 of 122 users");
         await Expect(users.PagerStatus).ToHaveTextAsync("Page 1 of 3");
         await users.Next.ClickAsync();
-        await Expect(users.Count).ToHaveTextAsync("Showing 51–100 of 121 users");
+        await Expect(users.Count).ToHaveTextAsync("Showing 51–100 of 122 users");
         await Expect(users.PagerStatus).ToHaveTextAsync("Page 2 of 3");
         Assert.Equal($"kid050.{district.Suffix}", (await users.UsernamesAsync())[0]);
         await users.Next.ClickAsync();
-        await Expect(users.Count).ToHaveTextAsync("Showing 101–121 of 121 users");
+        await Expect(users.Count).ToHaveTextAsync("Showing 101–122 of 122 users");
         await Expect(users.PagerStatus).ToHaveTextAsync("Page 3 of 3");
         await Expect(users.Next).ToHaveCountAsync(0);
-        await Expect(users.Rows).ToHaveCountAsync(21);
+        await Expect(users.Rows).ToHaveCountAsync(22);
         await KeepScreenshotAsync(page, "users-last-page");
         await Axe.AssertAccessibleAsync(page, "the last page of users");
         await users.Previous.ClickAsync();

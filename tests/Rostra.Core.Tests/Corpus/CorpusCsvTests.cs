@@ -1,4 +1,3 @@
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Rostra.Core.Csv;
+using Rostra.Core;
 using Rostra.Core.Validation;
 
 namespace Rostra.Core.Tests.Csv;

@@ -240,3 +240,48 @@ public sealed class RosterPlannerTests
         Assert.Equal(PlanAction.Deactivate, action);
     }
 }
+
+/// <summary>The round trip (SPEC §10): the export of a type's users, uploaded again unchanged, plans no change.</summary>
+public sealed class RosterExportTests
+{
+    [Theory]
+    [InlineData(ImportMode.Update)]
+    [InlineData(ImportMode.Sync)]
+    public async Task An_exported_file_uploaded_unchanged_plans_zero_changes(ImportMode mode)
+    {
+        var users = new[]
+        {
+            RosterUsers.Student(1, "ann.lee", "Ann", "Lee", "ann@lincoln.org", "K", ["1001", "1002"]),
+            RosterUsers.Student(2, "bo.li", "=Bo", null, null, "3", ["1001"]),
+            RosterUsers.Student(3, "cy.ox", "Cy, Jr.", "O\"x", "cy@lincoln.org", "12", ["LHS"]),
+        };
+        var roster = new RosterUsers(users);
+        var text = new StringWriter();
+        await RosterExport.WriteCsvAsync(text, UserType.Student,
+            ToAsync(users.Select(u => new ExportedUser(u.Username, u.FirstName, u.LastName, u.Email, u.Roles, u.Grade, u.SchoolIds))), CancellationToken.None);
+        var lines = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("First Name,Last Name,Username,Password,Grade,School ID,Email", lines[0]);
+        Assert.Equal("Ann,Lee,ann.lee,,K,\"1001,1002\",ann@lincoln.org", lines[1]);
+        Assert.StartsWith("'=Bo,", lines[2], StringComparison.Ordinal);
+        var result = await roster.Validate(mode, UserType.Student, [.. lines.Where(l => !l.StartsWith('\'')), ]);
+
+        Assert.True(result.IsValid, Codes(result));
+        Assert.Equal(new PlanCounts(0, 0, 2, mode == ImportMode.Sync ? 1 : 0, 0), result.Plan!.Counts);
+    }
+
+    [Fact]
+    public void A_school_admin_who_teaches_is_written_with_teacher_role_Y_and_no_password()
+    {
+        var cells = RosterExport.Cells(UserType.SchoolAdmin,
+            new ExportedUser("sue.kim", "Sue", "Kim", "sue@lincoln.org", [Roles.SchoolAdmin, Roles.Teacher], null, ["1001"]));
+
+        Assert.Equal(["Sue", "Kim", "sue.kim", null, "sue@lincoln.org", "1001", "Y"], cells);
+    }
+
+    private static async IAsyncEnumerable<ExportedUser> ToAsync(IEnumerable<ExportedUser> users)
+    {
+        await Task.CompletedTask;
+        foreach (var u in users) yield return u;
+    }
+}

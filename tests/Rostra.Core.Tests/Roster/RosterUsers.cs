@@ -1,5 +1,5 @@
-using Rostra.Core.Import;
 using Rostra.Core.Roster;
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

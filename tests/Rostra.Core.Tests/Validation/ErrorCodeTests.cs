@@ -1,4 +1,4 @@
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

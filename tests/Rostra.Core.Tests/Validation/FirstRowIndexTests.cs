@@ -1,4 +1,5 @@
 using CsCheck;
+using Rostra.Core;
 using Rostra.Core.Validation;
 
 namespace Rostra.Core.Tests.Validation;

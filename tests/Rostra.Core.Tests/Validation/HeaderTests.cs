@@ -1,4 +1,5 @@
 using System.Text;
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 
@@ -51,15 +52,15 @@ public sealed class HeaderTests
     }
 
     [Theory]
-    [InlineData(UserType.Student, TeacherHeader, "Teacher", "Student")]
-    [InlineData(UserType.Student, SchoolAdminHeader, "School Admin", "Student")]
-    [InlineData(UserType.Teacher, StudentHeader, "Student", "Teacher")]
-    [InlineData(UserType.Teacher, SchoolAdminHeader, "School Admin", "Teacher")]
-    [InlineData(UserType.SchoolAdmin, TeacherHeader, "Teacher", "School Admin")]
-    [InlineData(UserType.SchoolAdmin, StudentHeader, "Student", "School Admin")]
-    public async Task Names_both_types_when_the_file_is_another_types_template(UserType chosen, string header, string fileType, string chosenType)
+    [InlineData(UserType.Student, UserType.Teacher, "Teacher", "Student")]
+    [InlineData(UserType.Student, UserType.SchoolAdmin, "School Admin", "Student")]
+    [InlineData(UserType.Teacher, UserType.Student, "Student", "Teacher")]
+    [InlineData(UserType.Teacher, UserType.SchoolAdmin, "School Admin", "Teacher")]
+    [InlineData(UserType.SchoolAdmin, UserType.Teacher, "Teacher", "School Admin")]
+    [InlineData(UserType.SchoolAdmin, UserType.Student, "Student", "School Admin")]
+    public async Task Names_both_types_when_the_file_is_another_types_template(UserType chosen, UserType file, string fileType, string chosenType)
     {
-        var result = await Validate(chosen, header, "x,y,z");
+        var result = await Validate(chosen, TestTemplates.Header(file), "x,y,z");
 
         var error = Assert.Single(result.Errors);
         AssertIssue(error, 1, null, IssueCodes.HeaderWrongTemplate);

@@ -1,5 +1,4 @@
 using System.Text;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 

@@ -1,3 +1,4 @@
+using Rostra.Core;
 using Rostra.Core.Validation;
 using static Rostra.Core.Tests.TestFiles;
 
@@ -436,6 +437,20 @@ public sealed class RowRuleTests
         AssertIssue(error, 2, "School ID", IssueCodes.SchoolUnknown, "417");
         Assert.Contains("00417", error.Message, StringComparison.Ordinal);
         Assert.Contains("leading zeros", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("000417", "zero")]
+    [InlineData("0000417", "zeros")]
+    public async Task Says_to_remove_an_extra_leading_zero_rather_than_blaming_Excel(string typed, string word)
+    {
+        var result = await Validate(UserType.Student, StudentHeader, Student(grade: "7", school: typed));
+
+        var error = Assert.Single(result.Errors);
+        AssertIssue(error, 2, "School ID", IssueCodes.SchoolUnknown, typed);
+        Assert.Contains("there is 00417", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Remove the extra {word} at the start", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Excel", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

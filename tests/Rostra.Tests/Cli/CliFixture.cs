@@ -10,17 +10,18 @@ public sealed class CliSandbox : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _env = [];
 
+    private readonly TempFolder _folder = new("rostra-cli-");
+
     private CliSandbox(string provider)
     {
         Provider = provider;
-        Directory = System.IO.Directory.CreateTempSubdirectory("rostra-cli-").FullName;
     }
 
     public string Provider { get; }
-    public string Directory { get; }
+    public string Directory => _folder.Path;
     public string Db { get; private set; } = "";
     public string? SqlitePath { get; private set; }
-    private string? _pgDatabase;
+    private PostgresTestDatabase? _pgDatabase;
 
     public static async Task<CliSandbox> CreateAsync(string provider)
     {
@@ -32,7 +33,8 @@ public sealed class CliSandbox : IAsyncDisposable
         }
         else
         {
-            (sandbox.Db, sandbox._pgDatabase) = await TestPostgres.CreateDatabaseAsync();
+            sandbox._pgDatabase = await TestPostgres.CreateDatabaseAsync();
+            sandbox.Db = sandbox._pgDatabase.ConnectionString;
         }
         return sandbox;
     }
@@ -80,7 +82,7 @@ public sealed class CliSandbox : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_pgDatabase is not null) await TestPostgres.DropDatabaseAsync(_pgDatabase);
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+        if (_pgDatabase is not null) await _pgDatabase.DisposeAsync();
+        _folder.Dispose();
     }
 }

@@ -6,7 +6,7 @@ namespace Rostra.Tests.Cli;
 /// <summary>The command line as a user runs it: a separate process against a SQLite file or PostgreSQL.</summary>
 public sealed class CliTests
 {
-    private const string StudentHeader = "First Name,Last Name,Username,Password,Grade,School ID,Email";
+    private static readonly string StudentHeader = TestTemplates.StudentHeader;
 
     public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
 
@@ -197,7 +197,7 @@ public sealed class CliTests
     {
         await using var box = await CliSandbox.CreateAsync(provider);
         await box.SetUpDistrictAsync();
-        var file = box.WriteFile("t.csv", "First Name,Last Name,Username,Password,Email,School ID\nTia,Ray,tray,LongSecret#123,tia@lincoln.org,1001\n");
+        var file = box.WriteFile("t.csv", TestTemplates.TeacherHeader + "\nTia,Ray,tray,LongSecret#123,tia@lincoln.org,1001\n");
         await CliSandbox.Ok(box.RunAsync("import", file, "--district", "lincoln", "--type", "teacher"));
         var again = await box.RunAsync("import", file, "--district", "lincoln", "--type", "teacher", "--format", "json");
         Assert.Equal(1, again.ExitCode);

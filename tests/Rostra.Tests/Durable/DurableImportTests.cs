@@ -5,7 +5,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 using Rostra.Tests.Cli;
 
@@ -20,18 +21,19 @@ namespace Rostra.Tests.Durable;
 public sealed class DurableImportTests : IAsyncLifetime
 {
     private const string District = "lincoln-usd";
-    private const string Header = "First Name,Last Name,Username,Password,Grade,School ID,Email";
+    private static readonly string Header = TestTemplates.StudentHeader;
 
     private readonly List<ServeNode> nodes = [];
+    private PostgresTestDatabase database = null!;
+    private TempFolder folder = null!;
     private string db = "";
-    private string dbName = "";
-    private string folder = "";
     private string token = "";
 
     public async Task InitializeAsync()
     {
-        (db, dbName) = await TestPostgres.CreateDatabaseAsync();
-        folder = Directory.CreateTempSubdirectory("rostra-durable-").FullName;
+        database = await TestPostgres.CreateDatabaseAsync();
+        db = database.ConnectionString;
+        folder = new TempFolder("rostra-durable-");
         await CliAsync("district", "add", District, "--name", "Lincoln USD");
         await CliAsync("program", "add", "reading", "--district", District, "--name", "Reading");
         await CliAsync("school", "add", "1001", "--district", District, "--name", "Lincoln Elementary", "--grades", "K-5");
@@ -42,15 +44,8 @@ public sealed class DurableImportTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var node in nodes) await node.DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(dbName);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A node's files still closing.
-        }
+        await database.DisposeAsync();
+        folder.Dispose();
     }
 
     [Fact]
@@ -159,25 +154,19 @@ public sealed class DurableImportTests : IAsyncLifetime
     [Fact]
     public async Task Two_processes_migrating_a_fresh_database_at_once_both_succeed_and_apply_each_migration_once()
     {
-        var (fresh, name) = await TestPostgres.CreateDatabaseAsync();
-        try
-        {
-            var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
-                RostraProcess.RunAsync(folder, new Dictionary<string, string?>(), null, "--db", fresh, "db", "migrate")));
+        await using var freshDatabase = await TestPostgres.CreateDatabaseAsync();
+        var fresh = freshDatabase.ConnectionString;
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            RostraProcess.RunAsync(folder.Path, new Dictionary<string, string?>(), null, "--db", fresh, "db", "migrate")));
 
-            Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.ToString()));
-            await using var connection = new NpgsqlConnection(fresh);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT version) FROM schema_migrations", connection);
-            await using var r = await command.ExecuteReaderAsync();
-            await r.ReadAsync();
-            Assert.Equal(r.GetInt64(1), r.GetInt64(0));
-            Assert.True(r.GetInt64(0) >= 2);
-        }
-        finally
-        {
-            await TestPostgres.DropDatabaseAsync(name);
-        }
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.ToString()));
+        await using var connection = new NpgsqlConnection(fresh);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT version) FROM schema_migrations", connection);
+        await using var r = await command.ExecuteReaderAsync();
+        await r.ReadAsync();
+        Assert.Equal(r.GetInt64(1), r.GetInt64(0));
+        Assert.True(r.GetInt64(0) >= 2);
     }
 
     // Helpers.
@@ -186,7 +175,7 @@ public sealed class DurableImportTests : IAsyncLifetime
 
     private async Task<ServeNode> StartNodeAsync(string nodeId, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var nodeFolder = Directory.CreateDirectory(Path.Combine(folder, nodeId)).FullName;
+        var nodeFolder = Directory.CreateDirectory(folder.File(nodeId)).FullName;
         var node = await ServeNode.StartAsync(db, nodeId, nodeFolder, environment);
         nodes.Add(node);
         return node;
@@ -196,7 +185,7 @@ public sealed class DurableImportTests : IAsyncLifetime
 
     private async Task<CliRun> CliAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var run = await RostraProcess.RunAsync(folder, environment, null, ["--db", db, .. args]);
+        var run = await RostraProcess.RunAsync(folder.Path, environment, null, ["--db", db, .. args]);
         Assert.True(run.ExitCode == 0, run.ToString());
         return run;
     }

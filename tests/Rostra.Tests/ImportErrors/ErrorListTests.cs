@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Rostra.Core.Import;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 using Rostra.Tests.Web;
 

@@ -4,7 +4,7 @@ using Rostra.Core;
 using Rostra.Core.Csv;
 using Rostra.Core.Import;
 using Rostra.Core.Validation;
-using Rostra.Imports.Jobs;
+using Rostra.Imports;
 using Rostra.Storage;
 
 namespace Rostra.Tests.ImportErrors;

@@ -6,7 +6,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Xunit.Abstractions;
 
 namespace Rostra.Tests.Proofs;

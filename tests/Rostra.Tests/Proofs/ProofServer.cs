@@ -4,7 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Tests.Cli;
 using Rostra.Tests.Durable;
 
@@ -17,7 +18,7 @@ namespace Rostra.Tests.Proofs;
 public sealed class ProofServer : IAsyncDisposable
 {
     public const string AdminPassword = "Admin-Pass-1234!";
-    public const string StudentHeader = "First Name,Last Name,Username,Password,Grade,School ID,Email";
+    public static readonly string StudentHeader = TestTemplates.StudentHeader;
 
     private readonly List<ServeNode> nodes = [];
     private readonly string? pgName;
@@ -49,8 +50,8 @@ public sealed class ProofServer : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("rostra-proof-").FullName;
         if (provider == "postgres")
         {
-            var (connection, name) = await TestPostgres.CreateDatabaseAsync();
-            return new ProofServer(provider, connection, folder, name);
+            var database = await TestPostgres.CreateDatabaseAsync();
+            return new ProofServer(provider, database.ConnectionString, folder, database.Name);
         }
         return new ProofServer("sqlite", Path.Combine(folder, "rostra.db"), folder, null);
     }

@@ -119,7 +119,7 @@ public sealed partial class HeadersAndNoiseTests(WebAppFixture fixture) : IClass
     {
         ChunkInfo Chunk(int no, string node, int rows) => new(no, no * 10, no * 10 + rows - 1, rows, "hashed", null, node, DateTimeOffset.UnixEpoch);
 
-        var shares = ImportService.HashedByNode([Chunk(0, "web-2:811", 10), Chunk(1, "web-1:77", 10), Chunk(2, "web-2:811", 5), Chunk(3, "web-1:77", 1)]);
+        var shares = ImportApi.HashedByNode([Chunk(0, "web-2:811", 10), Chunk(1, "web-1:77", 10), Chunk(2, "web-2:811", 5), Chunk(3, "web-1:77", 1)]);
 
         Assert.Equal(new Dictionary<string, int> { ["node 1"] = 15, ["node 2"] = 11 }, shares);
     }

@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Rostra.Core.Import;
+using Rostra.Core;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 namespace Rostra.Tests.Web;
@@ -214,7 +215,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
     {
         var district = await Web.CreateDistrictAsync();
         using var client = Web.Client(district.AdminToken);
-        var csv = "First Name,Last Name,Username,Password,Email,School ID\r\n" +
+        var csv = TestTemplates.TeacherHeader + "\r\n" +
             $"Tia,Ng,tia.{district.Suffix},Teacher-Pass-12!,tia@example.org,{district.ElementarySchool}\r\n";
 
         var import = await WebApp.UploadAndWaitAsync(client, "student", csv);
@@ -276,7 +277,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         var id = import.GetProperty("id").GetGuid();
         Assert.False(File.Exists(Path.Combine(Web.UploadsFolder, $"{id}.csv")));
 
-        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportWorker>().ExpireOnceAsync(default, olderThan: TimeSpan.FromMilliseconds(-1));
+        await Web.App.Services.GetRequiredService<Rostra.Web.Imports.ImportBackgroundService>().ExpireOnceAsync(default, olderThan: TimeSpan.FromMilliseconds(-1));
 
         var expired = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");
         Assert.Equal("cancelled", expired.GetProperty("status").GetString());

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Rostra.Core;
-using Rostra.Core.Import;
+using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
 using Rostra.Web;
@@ -20,9 +20,7 @@ namespace Rostra.Tests.Web;
 /// </summary>
 public sealed partial class WebApp : IAsyncDisposable
 {
-    public const string Password = "Admin-Password-1!";
-
-    private static readonly PasswordHasher Hasher = new(PasswordHashOptions.Fast);
+    public const string Password = TestDistrict.Password;
 
     private WebApp(WebApplication app, string folder)
     {
@@ -55,28 +53,9 @@ public sealed partial class WebApp : IAsyncDisposable
         return new WebApp(app, folder);
     }
 
-    /// <summary>A district with one program, two schools (K-5 and 6-8), a district admin with an API token, and a teacher.</summary>
-    public async Task<TestDistrict> CreateDistrictAsync(string rosterSync = "none", string sso = "none")
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var id = $"d-{suffix}";
-        await Store.AddDistrictAsync(new District(id, $"District {suffix}", rosterSync, sso), default);
-        await Store.AddProgramAsync(new DistrictProgram(id, "reading", "Reading Plus"), default);
-        var elementary = $"E{suffix}";
-        var middle = $"M{suffix}";
-        await Store.AddSchoolAsync(new School(elementary, id, "Lincoln Elementary", GradeSet.Parse("K-5")), default);
-        await Store.AddSchoolAsync(new School(middle, id, "Oak Middle", GradeSet.Parse("6-8")), default);
-        var hash = Hasher.Hash(Password);
-        var admin = $"admin.{suffix}";
-        var adminId = await Store.AddUserAsync(new NewUser(id, admin, "Dana", "Admin", null, [Roles.DistrictAdmin], null, [], ["reading"], hash), default);
-        var (token, tokenHash) = ApiTokens.Create();
-        await Store.AddTokenAsync(adminId, tokenHash, default);
-        var teacher = $"teacher.{suffix}";
-        var teacherId = await Store.AddUserAsync(new NewUser(id, teacher, "Terry", "Teacher", null, [Roles.Teacher], null, [elementary], ["reading"], hash), default);
-        var (teacherToken, teacherTokenHash) = ApiTokens.Create();
-        await Store.AddTokenAsync(teacherId, teacherTokenHash, default);
-        return new TestDistrict(id, "reading", elementary, middle, admin, token, teacher, teacherToken, suffix);
-    }
+    /// <summary>A new <see cref="TestDistrict"/> of its own in this app's database.</summary>
+    public Task<TestDistrict> CreateDistrictAsync(string rosterSync = RosterSync.None, string sso = Sso.None) =>
+        TestDistrict.CreateAsync(Store, rosterSync, sso);
 
     /// <summary>A client that keeps cookies and does not follow redirects, optionally with a bearer token.</summary>
     public HttpClient Client(string? token = null)
@@ -187,40 +166,7 @@ public sealed partial class WebApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by a finished test; the temp folder is cleaned by the system.
-        }
-    }
-}
-
-/// <summary>What <see cref="WebApp.CreateDistrictAsync"/> made.</summary>
-public sealed record TestDistrict(
-    string Id,
-    string ProgramId,
-    string ElementarySchool,
-    string MiddleSchool,
-    string Admin,
-    string AdminToken,
-    string Teacher,
-    string TeacherToken,
-    string Suffix)
-{
-    public const string StudentHeader = "First Name,Last Name,Username,Password,Grade,School ID,Email";
-
-    /// <summary>A valid student file of <paramref name="count"/> rows.</summary>
-    public string Students(int count, string prefix = "s")
-    {
-        var csv = new StringBuilder(StudentHeader).Append("\r\n");
-        for (var i = 1; i <= count; i++)
-        {
-            csv.Append($"Student{i},Lopez,{prefix}{i}.{Suffix},Secret-Pass{i}!,{1 + (i % 5)},{ElementarySchool},\r\n");
-        }
-        return csv.ToString();
+        TempFolder.Delete(Folder);
     }
 }
 

@@ -36,7 +36,7 @@ internal static class ApiEndpoints
             .WithName("ListSchools")
             .WithSummary("The schools of the district.");
 
-        api.MapPost("/imports", (HttpRequest request, ClaimsPrincipal principal, ImportService imports, CancellationToken ct) =>
+        api.MapPost("/imports", (HttpRequest request, ClaimsPrincipal principal, ImportApi imports, CancellationToken ct) =>
                 imports.UploadAsync(request, CurrentUser.From(principal), ct))
             .RequireAntiforgeryForCookies()
             .WithName("CreateImport")
@@ -53,10 +53,10 @@ internal static class ApiEndpoints
             .WithName("ListImports")
             .WithSummary("The district's import history, newest first.");
 
-        api.MapGet("/imports/{id:guid}", async (Guid id, ClaimsPrincipal principal, IRostraStore store, ImportService imports, CancellationToken ct) =>
+        api.MapGet("/imports/{id:guid}", async (Guid id, ClaimsPrincipal principal, IRostraStore store, ImportApi imports, CancellationToken ct) =>
                 await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is { } record
                     ? Results.Ok(await imports.ViewAsync(record, ct))
-                    : ImportService.NotFound())
+                    : ImportApi.NotFound())
             .WithName("GetImport")
             .WithSummary("An import: status, progress, counts and warnings.")
             .Produces<ImportView>()
@@ -64,17 +64,19 @@ internal static class ApiEndpoints
 
         api.MapImportErrors();
 
-        api.MapPost("/imports/{id:guid}/confirm", (Guid id, ClaimsPrincipal principal, ImportService imports, CancellationToken ct) =>
-                imports.ConfirmAsync(CurrentUser.From(principal), id, ct))
+        api.MapPost("/imports/{id:guid}/confirm", async (Guid id, HttpRequest request, ClaimsPrincipal principal, ImportApi imports, CancellationToken ct) =>
+                await Roster.RosterEndpoints.ReadConfirmBodyAsync(request, ct) is { } body
+                    ? await imports.ConfirmAsync(CurrentUser.From(principal), id, body.AllowDeactivations, ct)
+                    : Results.BadRequest(new ApiError("request.malformed", "The body of a confirm is empty or {\"allowDeactivations\": N}.")))
             .RequireAntiforgeryForCookies()
             .WithName("ConfirmImport")
-            .WithSummary("Starts writing a valid import; repeat calls answer the current state.")
+            .WithSummary("Starts writing a valid import; repeat calls answer the current state. A sync over the deactivation threshold needs {\"allowDeactivations\": N} naming its exact number.")
             .Produces<ImportView>(StatusCodes.Status202Accepted)
             .Produces<ImportView>()
             .Produces<ImportConflict>(StatusCodes.Status409Conflict)
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapPost("/imports/{id:guid}/cancel", (Guid id, ClaimsPrincipal principal, ImportService imports, CancellationToken ct) =>
+        api.MapPost("/imports/{id:guid}/cancel", (Guid id, ClaimsPrincipal principal, ImportApi imports, CancellationToken ct) =>
                 imports.CancelAsync(CurrentUser.From(principal), id, ct))
             .RequireAntiforgeryForCookies()
             .WithName("CancelImport")

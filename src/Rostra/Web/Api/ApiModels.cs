@@ -36,6 +36,18 @@ public sealed record ImportView(
     /// <summary>Rows hashed per node: how the work was shared between the nodes.</summary>
     public IReadOnlyDictionary<string, int>? HashedBy { get; init; }
 
+    /// <summary><c>create</c>, <c>update</c> or <c>sync</c> (SPEC §10).</summary>
+    public string Mode { get; init; } = "create";
+
+    /// <summary>An update or sync's counts once valid: create, update, unchanged, deactivate, reactivate.</summary>
+    public Core.Roster.PlanCounts? Plan { get; init; }
+
+    /// <summary>Deactivations a confirm may make without naming the number; null when not a sync.</summary>
+    public int? DeactivationLimit { get; init; }
+
+    /// <summary>When the import was reverted; null when it was not.</summary>
+    public DateTimeOffset? RevertedAt { get; init; }
+
     internal static ImportView From(ImportRecord record, IReadOnlyList<ImportIssue> warnings, int? percent) => new(
         record.Id,
         record.Status,
@@ -50,9 +62,14 @@ public sealed record ImportView(
         record.CreatedAt,
         record.CreatedBy,
         record.UpdatedAt,
-        percent ?? (Core.Import.ImportStatus.IsFinal(record.Status) || record.Status == Core.Import.ImportStatus.Valid ? 100 : null),
+        percent ?? (Core.ImportStatus.IsFinal(record.Status) || record.Status == Core.ImportStatus.Valid ? 100 : null),
         record.Message,
-        record.FileSha256);
+        record.FileSha256)
+    {
+        Mode = Core.Roster.ImportModes.Slug(record.Mode),
+        Plan = record.Plan?.Counts,
+        RevertedAt = record.RevertedAt,
+    };
 }
 
 /// <summary>One line of the import history (<c>GET /api/imports</c>).</summary>

@@ -23,7 +23,7 @@ internal static class ErrorEndpoints
         api.MapGet("/imports/{id:guid}/errors", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct,
                 [FromQuery] string? code, [FromQuery] string? column, [FromQuery] int? offset, [FromQuery] int? limit) =>
             {
-                if (await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportService.NotFound();
+                if (await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportApi.NotFound();
                 var filter = new ErrorFilter(Blank(code), Blank(column));
                 var from = Math.Max(0, offset ?? 0);
                 var size = Math.Clamp(limit ?? DefaultPage, 1, MaxPage);
@@ -39,7 +39,7 @@ internal static class ErrorEndpoints
 
         api.MapGet("/imports/{id:guid}/errors/summary", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
             {
-                if (await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportService.NotFound();
+                if (await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportApi.NotFound();
                 var counts = await store.GetErrorCountsAsync(id, ct);
                 return Results.Ok(Summary(counts));
             })
@@ -51,7 +51,7 @@ internal static class ErrorEndpoints
         api.MapGet("/imports/{id:guid}/errors.csv", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
             {
                 var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
-                if (record is null) return ImportService.NotFound();
+                if (record is null) return ImportApi.NotFound();
                 if (record.ErrorCount == 0) return NoReport();
                 var header = await store.GetImportHeaderAsync(id, ct);
                 var lines = ReportLines.ReadAsync(header?.Count ?? 0, store.ReadImportErrorsAsync(id, ErrorFilter.All, ct), store.ReadErrorRowsAsync(id, ct), ct);
@@ -66,7 +66,7 @@ internal static class ErrorEndpoints
         api.MapGet("/imports/{id:guid}/errors.xlsx", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
             {
                 var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
-                if (record is null) return ImportService.NotFound();
+                if (record is null) return ImportApi.NotFound();
                 if (record.ErrorCount == 0) return NoReport();
                 var header = await store.GetImportHeaderAsync(id, ct);
                 var lines = ReportLines.ReadAsync(header?.Count ?? 0, store.ReadImportErrorsAsync(id, ErrorFilter.All, ct), store.ReadErrorRowsAsync(id, ct), ct);

@@ -4,11 +4,11 @@ internal static class ImportsSetup
 {
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
-        services.AddSingleton<ImportJobs>();
+        services.AddSingleton<UploadQueue>();
         services.AddSingleton<UploadFiles>();
-        services.AddSingleton<ImportService>();
-        services.AddSingleton<ImportWorker>();
-        services.AddHostedService(services => services.GetRequiredService<ImportWorker>());
+        services.AddSingleton<ImportApi>();
+        services.AddSingleton<ImportBackgroundService>();
+        services.AddHostedService(services => services.GetRequiredService<ImportBackgroundService>());
         return services;
     }
 }

@@ -7,7 +7,10 @@ using Rostra.Web.Pages.Shared;
 
 namespace Rostra.Web.Pages;
 
-/// <summary>The dashboard: a district admin sees the district's programs; anyone else the programs they can use.</summary>
+/// <summary>
+/// The first page after sign-in. A district admin sees the district's programs and where to manage them; anyone
+/// else (a student, a teacher, a school admin) sees who they are, their schools and their programs.
+/// </summary>
 internal sealed class IndexModel(IRostraStore store) : PageModel
 {
     public CurrentUser Me { get; private set; } = null!;
@@ -15,6 +18,12 @@ internal sealed class IndexModel(IRostraStore store) : PageModel
     public District District { get; private set; } = null!;
 
     public IReadOnlyList<DistrictProgram> Programs { get; private set; } = [];
+
+    /// <summary>The signed-in user as the district has them (null for a district admin).</summary>
+    public UserSummary? Account { get; private set; }
+
+    /// <summary>The signed-in user's schools, by name (a School ID the district no longer has shows as its ID).</summary>
+    public IReadOnlyList<(string SchoolId, string Name)> MySchools { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -28,18 +37,20 @@ internal sealed class IndexModel(IRostraStore store) : PageModel
         var programs = await store.ListProgramsAsync(district.Id, cancellationToken);
         if (!Me.IsDistrictAdmin)
         {
-            var mine = await MyProgramIdsAsync(cancellationToken);
+            Account = await FindMeAsync(cancellationToken);
+            var mine = new HashSet<string>(Account?.Programs ?? [], StringComparer.OrdinalIgnoreCase);
             programs = [.. programs.Where(p => mine.Contains(p.Id))];
+            var schools = (await store.ListSchoolsAsync(district.Id, cancellationToken)).ToDictionary(s => s.SchoolId, s => s.Name, StringComparer.OrdinalIgnoreCase);
+            MySchools = [.. (Account?.SchoolIds ?? []).Select(id => (id, schools.TryGetValue(id, out var name) ? name : id))];
         }
         Programs = programs;
         ViewData[NavContext.Key] = new NavContext(Me.DisplayName, district.Name, Me.IsDistrictAdmin);
         return Page();
     }
 
-    private async Task<HashSet<string>> MyProgramIdsAsync(CancellationToken cancellationToken)
+    private async Task<UserSummary?> FindMeAsync(CancellationToken cancellationToken)
     {
         var page = await store.ListUsersAsync(new UserQuery(Me.DistrictId, Search: Me.Username, Limit: 50), cancellationToken);
-        var me = page.Users.FirstOrDefault(u => u.Username.Equals(Me.Username, StringComparison.OrdinalIgnoreCase));
-        return new HashSet<string>(me?.Programs ?? [], StringComparer.OrdinalIgnoreCase);
+        return page.Users.FirstOrDefault(u => u.Username.Equals(Me.Username, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,0 +1,19 @@
+using Rostra.Core.Roster;
+
+namespace Rostra.Core.Validation;
+
+/// <summary>
+/// What a file is validated against: the district, its schools, the platform's users, the limits. An update or sync
+/// (<see cref="Mode"/>) also needs <see cref="Roster"/> to compare rows with the users they name, the import's
+/// <see cref="ProgramId"/>, and hands its plan to <see cref="Plan"/>.
+/// </summary>
+public sealed record ValidationContext(
+    District District,
+    UserType UserType,
+    IReadOnlyList<School> Schools,
+    IUserLookup Users,
+    ImportLimits Limits,
+    ImportMode Mode = ImportMode.Create,
+    IRosterLookup? Roster = null,
+    string? ProgramId = null,
+    IPlanSink? Plan = null);

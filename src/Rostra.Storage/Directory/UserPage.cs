@@ -1,0 +1,3 @@
+namespace Rostra.Storage;
+
+public sealed record UserPage(IReadOnlyList<UserSummary> Users, int Total);

@@ -1,0 +1,4 @@
+namespace Rostra.Storage;
+
+/// <summary>A chunk a worker holds.</summary>
+public sealed record ChunkClaim(Guid ImportId, string DistrictId, int ChunkNo, int Rows, DateTimeOffset LeaseUntil);

@@ -1,0 +1,373 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Rostra.Core;
+using Rostra.Core.Roster;
+using Rostra.Core.Validation;
+using Rostra.Core.Passwords;
+using Rostra.Storage;
+
+namespace Rostra.Imports;
+
+/// <summary>
+/// The durable import engine of one node. Everything an import is lives in the database, so any node can show,
+/// confirm or cancel it, and any node's workers run it:
+/// <list type="number">
+/// <item>The node that received the upload validates it (<see cref="ValidateAsync"/>) under a lease it renews, and stages
+/// the valid rows (passwords as Data Protection ciphertext) split into chunks; the import becomes <c>valid</c>.</item>
+/// <item>Every node's workers (<see cref="RunAsync"/>) claim chunks (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL) and
+/// hash them, before CONFIRM already; each hashed chunk is committed with the node that hashed it, so a restart
+/// loses at most the chunks in flight, and a dead node's claims are taken over when their lease lapses.</item>
+/// <item>Once confirmed and fully hashed, one worker claims the final write: all users in one transaction, or none.</item>
+/// </list>
+/// Cancel is a status change: workers see it when they renew a lease or save a chunk, and housekeeping deletes the
+/// staged rows (and so the protected passwords) of every import that ended.
+/// </summary>
+public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger)
+{
+    public const string StaleValidationMessage =
+        "The server restarted while checking this file. Nothing was imported: upload the file again.";
+
+    public const string ExpiredMessage =
+        "This import waited too long for CONFIRM and was cancelled. Nothing was imported: upload the file again.";
+
+    public const string TakenMessage =
+        "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
+        "fix the rows listed in the error report and upload the file again.";
+
+    public const string FailedMessage =
+        "Something went wrong on the server while working on this file. Nothing was imported: upload the file again, " +
+        "and if it happens again, tell your technical contact.";
+
+    /// <summary>Valid rows sent to the database at once while staging.</summary>
+    private const int StageBatch = 2000;
+
+    private static readonly string[] Hashable = [ImportStatus.Valid, ImportStatus.Importing];
+
+    /// <summary>Tells this process's claims apart from an earlier run of the same node (a restart does not inherit claims).</summary>
+    private readonly string run = Guid.NewGuid().ToString("N")[..8];
+
+    public ImportEngineSettings Settings => settings;
+
+    /// <summary>The claim token of one worker slot: node, process run, slot.</summary>
+    public string Worker(int slot) => $"{settings.NodeId}:{run}:{slot}";
+
+    /// <summary>
+    /// Validates the upload of a <c>validating</c> import held by this node and stages its valid rows. Returns the
+    /// result, or null when the import was cancelled (or taken) meanwhile. A failure marks the import failed; a stop of
+    /// this node marks it failed with <see cref="StaleValidationMessage"/>.
+    /// </summary>
+    public async Task<ValidationResult?> ValidateAsync(
+        ImportRecord import, District district, Stream file, ImportLimits limits, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var worker = Worker(-1);
+        if (!await store.RenewImportLeaseAsync(import.Id, worker, LeaseEnd(), cancellationToken)) return null;
+        await using var heartbeat = Heartbeat.Start(
+            ct => store.RenewImportLeaseAsync(import.Id, worker, LeaseEnd(), ct), settings.HeartbeatTime, cancellationToken, logger);
+        var token = heartbeat.Token;
+        try
+        {
+            var context = await ValidationContexts.CreateAsync(store, district, import.UserType, limits, token);
+            // An update or sync compares every row with the district's users and keeps its plan (SPEC §10).
+            if (import.Mode.HasPlan())
+                context = context with { Mode = import.Mode, Roster = store, ProgramId = import.ProgramId, Plan = new Roster.StorePlanSink(store, import.Id) };
+            var result = await FileValidator.ValidateAsync(file, context, progress, token);
+            if (!result.IsValid)
+            {
+                if (import.Mode.HasPlan()) await store.ClearPlanAsync(import.Id, CancellationToken.None);
+                var errorRows = result.Errors.Where(e => e.Row is > 1).Select(e => e.Row!.Value).ToHashSet();
+                if (ErrorRowCells.Read(file, errorRows, token) is { } cells)
+                    await store.SaveErrorRowsAsync(import.Id, cells.Header, cells.Rows, token);
+                token.ThrowIfCancellationRequested();
+                await store.CompleteValidationAsync(import.Id, ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, CancellationToken.None, result.Counts);
+                return result;
+            }
+
+            if (ErrorRowCells.Read(file, new HashSet<int>(), token) is { } header)
+                await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
+            file.Position = 0;
+            await StageAsync(import, context, file, token);
+            if (result.Plan is { } plan) await store.SavePlanAsync(import.Id, plan, token);
+            if (!await store.CompleteStagingAsync(import.Id, result.Rows, result.Warnings, CancellationToken.None))
+            {
+                await store.PurgeStagedRowsAsync(import.Id, CancellationToken.None);
+                return null;
+            }
+            logger.LogInformation("Import {ImportId}: {Rows} valid rows staged on {Node}; hashing can start.", import.Id, result.Rows, settings.NodeId);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // This node is stopping: the upload is only here, so the import cannot go on elsewhere.
+            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, StaleValidationMessage);
+            throw;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The lease was lost: cancelled (or, after a long stall, failed by another node).
+            await store.PurgeStagedRowsAsync(import.Id, CancellationToken.None);
+            return null;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Import {ImportId} failed while validating.", import.Id);
+            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, FailedMessage);
+            throw;
+        }
+    }
+
+    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, CancellationToken cancellationToken)
+    {
+        var protector = vault.For(import.Id);
+        var batch = new List<StagedRow>(StageBatch);
+        var index = 0;
+        await foreach (var user in FileValidator.ReadUsersAsync(file, context, cancellationToken))
+        {
+            batch.Add(new StagedRow(user.Row, index++ / settings.ChunkRows, user.Username, user.FirstName, user.LastName, user.Email,
+                user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : protector.Protect(user.Password)));
+            if (batch.Count < StageBatch) continue;
+            await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
+            batch.Clear();
+        }
+        await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs this node's workers and housekeeping until <paramref name="stoppingToken"/> fires. A stop leaves claims to
+    /// lapse: another node (or this one, restarted) takes them over.
+    /// </summary>
+    public Task RunAsync(CancellationToken stoppingToken)
+    {
+        var workers = Enumerable.Range(0, settings.Workers).Select(slot => Task.Run(() => WorkAsync(slot, stoppingToken), CancellationToken.None));
+        return Task.WhenAll([.. workers, Task.Run(() => HousekeepAsync(stoppingToken), CancellationToken.None)]);
+    }
+
+    private async Task WorkAsync(int slot, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var worked = false;
+            try
+            {
+                worked = await RunOnceAsync(slot, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The database was unreachable or busy: try again after a pause, like any idle worker.
+                logger.LogWarning(e, "Import worker {Worker} failed; it will look for work again.", Worker(slot));
+            }
+            if (worked) continue;
+            try
+            {
+                // A little jitter, so the workers of many nodes do not poll in step.
+                await Task.Delay(settings.PollTime + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100)), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Claims and does one piece of work: a chunk to hash, else a final write. False when there was none.</summary>
+    public async Task<bool> RunOnceAsync(int slot, CancellationToken cancellationToken)
+    {
+        if (await store.ClaimChunkAsync(Worker(slot), settings.LeaseTime, cancellationToken) is { } chunk)
+        {
+            await HashChunkAsync(slot, chunk, cancellationToken);
+            return true;
+        }
+        if (await store.ClaimFinalWriteAsync(Worker(slot), settings.LeaseTime, cancellationToken) is { } import)
+        {
+            await FinalWriteAsync(slot, import, cancellationToken);
+            return true;
+        }
+        return false;
+    }
+
+    private async Task HashChunkAsync(int slot, ChunkClaim chunk, CancellationToken cancellationToken)
+    {
+        var worker = Worker(slot);
+        var started = Stopwatch.GetTimestamp();
+        await using var heartbeat = Heartbeat.Start(
+            ct => store.RenewChunkLeaseAsync(chunk.ImportId, chunk.ChunkNo, worker, LeaseEnd(), ct), settings.HeartbeatTime, cancellationToken, logger);
+        var token = heartbeat.Token;
+        try
+        {
+            var passwords = await store.GetChunkPasswordsAsync(chunk.ImportId, chunk.ChunkNo, token);
+            var protector = vault.For(chunk.ImportId);
+            var hashes = new List<RowHash>(passwords.Count);
+            foreach (var password in passwords)
+            {
+                token.ThrowIfCancellationRequested();
+                hashes.Add(new RowHash(password.Row, password.PasswordProtected is null ? null : hasher.Hash(protector.Unprotect(password.PasswordProtected))));
+                if (settings.TestHashDelay > TimeSpan.Zero) await Task.Delay(settings.TestHashDelay, token);
+            }
+            if (await store.SaveChunkHashesAsync(chunk.ImportId, chunk.ChunkNo, worker, settings.NodeId, hashes, token))
+            {
+                logger.LogInformation("Import {ImportId}: chunk {Chunk} ({Rows} rows) hashed by {Node} in {Ms} ms.",
+                    chunk.ImportId, chunk.ChunkNo, hashes.Count, settings.NodeId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The import was cancelled, or the lease went to another worker: the work is not ours any more.
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // A password this node cannot open (a key ring not shared): retrying elsewhere would not help either.
+            logger.LogError(e, "Import {ImportId}: chunk {Chunk} could not be decrypted.", chunk.ImportId, chunk.ChunkNo);
+            await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, FailedMessage);
+        }
+    }
+
+    private async Task FinalWriteAsync(int slot, ImportRecord import, CancellationToken cancellationToken)
+    {
+        // No heartbeat here: on PostgreSQL the write holds the import's row lock, which claimers skip; on SQLite it holds
+        // the database's write lock. If this node dies, the transaction rolls back and the lease lapses.
+        var write = new ImportWrite(import.Id, import.DistrictId, import.ProgramId);
+        Func<CancellationToken, Task>? beforeCommit = settings.TestPauseBeforeCommit > TimeSpan.Zero
+            ? async ct =>
+            {
+                logger.LogWarning("Import {ImportId}: final write paused before commit (test setting).", import.Id);
+                await Task.Delay(settings.TestPauseBeforeCommit, ct);
+            }
+            : null;
+        var started = Stopwatch.GetTimestamp();
+        var result = await store.WriteStagedImportAsync(write, Worker(slot), beforeCommit, cancellationToken);
+        if (result.Succeeded)
+        {
+            logger.LogInformation("Import {ImportId}: {Imported} users written by {Node} in {Ms} ms.",
+                import.Id, result.Imported, settings.NodeId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        else if (result.Errors.Count > 0)
+        {
+            await RecordConflictsAsync(import, result.Errors);
+        }
+    }
+
+    /// <summary>Another import took names since validation: the same error list as validation, the rows for the report, nothing written.</summary>
+    private async Task RecordConflictsAsync(ImportRecord import, IReadOnlyList<ImportIssue> errors)
+    {
+        var none = CancellationToken.None;
+        if (await store.GetImportHeaderAsync(import.Id, none) is { } header)
+        {
+            var rows = await store.GetStagedRowsAsync(import.Id, errors.Where(e => e.Row is not null).Select(e => e.Row!.Value).ToHashSet(), none);
+            await store.SaveErrorRowsAsync(import.Id, header, rows.Select(r => ErrorRowCells.FromStaged(header, r)).ToList(), none);
+        }
+        var warnings = await store.GetImportWarningsAsync(import.Id, none);
+        await store.CompleteValidationAsync(import.Id, ImportStatus.Failed, import.Rows, errors, warnings, none);
+        await store.TryTransitionAsync(import.Id, [ImportStatus.Failed], ImportStatus.Failed, TakenMessage, none);
+        await store.PurgeStagedRowsAsync(import.Id, none);
+        logger.LogInformation("Import {ImportId}: {Errors} usernames or emails taken meanwhile; nothing written.", import.Id, errors.Count);
+    }
+
+    private async Task HousekeepAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var done = await store.HousekeepAsync(StaleValidationMessage, settings.ValidExpiryTime, ExpiredMessage, stoppingToken);
+                if (done.FailedValidations + done.ExpiredImports + done.PurgedRows > 0)
+                {
+                    logger.LogInformation("Housekeeping: {Failed} stale validations failed, {Expired} imports expired, {Purged} staged rows deleted.",
+                        done.FailedValidations, done.ExpiredImports, done.PurgedRows);
+                }
+                var aged = await store.DeleteOldErrorsAsync(DateTimeOffset.UtcNow - settings.ErrorRetention, stoppingToken);
+                if (aged > 0)
+                {
+                    logger.LogInformation("Housekeeping: the errors of {Imports} imports older than {Days} days deleted.", aged, settings.ErrorRetention.TotalDays);
+                }
+                await Task.Delay(settings.HousekeepingTime, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Housekeeping failed; it runs again shortly.");
+                try
+                {
+                    await Task.Delay(settings.HousekeepingTime, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Ends an import that is in one of <paramref name="from"/> and deletes its staged rows.</summary>
+    private async Task EndAsync(Guid importId, IReadOnlyCollection<string> from, string status, string message)
+    {
+        try
+        {
+            await store.TryTransitionAsync(importId, from, status, message, CancellationToken.None);
+            await store.PurgeStagedRowsAsync(importId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Housekeeping finishes the job once the database answers again.
+            logger.LogWarning(e, "Could not end import {ImportId}.", importId);
+        }
+    }
+
+    private DateTimeOffset LeaseEnd() => DateTimeOffset.UtcNow + settings.LeaseTime;
+
+    /// <summary>Renews a lease in the background; its <see cref="Token"/> fires when the lease is lost (or the caller stops).</summary>
+    private sealed class Heartbeat : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource lost;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task loop;
+
+        private Heartbeat(Func<CancellationToken, Task<bool>> renew, TimeSpan every, CancellationToken outer, ILogger logger)
+        {
+            lost = CancellationTokenSource.CreateLinkedTokenSource(outer);
+            loop = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(every, stop.Token);
+                        if (!await renew(stop.Token))
+                        {
+                            await lost.CancelAsync();
+                            return;
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    catch (Exception e)
+                    {
+                        // The lease may well still hold; the next beat tries again.
+                        logger.LogWarning(e, "Could not renew a lease.");
+                    }
+                }
+            });
+        }
+
+        public CancellationToken Token => lost.Token;
+
+        public static Heartbeat Start(Func<CancellationToken, Task<bool>> renew, TimeSpan every, CancellationToken outer, ILogger logger) =>
+            new(renew, every, outer, logger);
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+            lost.Dispose();
+        }
+    }
+}

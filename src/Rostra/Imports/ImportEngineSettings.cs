@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Rostra.Imports;
+
+/// <summary>
+/// How a node takes part in durable import work. From the environment (<see cref="FromEnvironment"/>), so every
+/// <c>rostra serve</c> node of a deployment can be tuned the same way.
+/// </summary>
+/// <param name="NodeId">This node's name in claims and in <c>hashed_by</c> (<c>ROSTRA_NODE_ID</c>; host name and process id by default).</param>
+/// <param name="Workers">Chunks hashed at once on this node, one core each (<c>ROSTRA_JOB_WORKERS</c>; the core count by default).</param>
+/// <param name="ChunkRows">Rows per hashing chunk (<c>ROSTRA_CHUNK_ROWS</c>, 500): at OWASP cost about 15–25 s of one core.</param>
+/// <param name="Lease">How long a claim lives without a heartbeat (<c>ROSTRA_LEASE_SECONDS</c>, 30): how soon a dead node's work is taken over.</param>
+/// <param name="Poll">How long an idle worker waits before looking for work again (<c>ROSTRA_JOB_POLL_MS</c>, 500).</param>
+/// <param name="ValidExpiry">How long a valid import may wait for CONFIRM before it is cancelled and its passwords deleted (<c>ROSTRA_VALID_IMPORT_HOURS</c>, 24).</param>
+/// <param name="Housekeeping">How often a node fails stale validations, expires imports and purges staged rows (15 s).</param>
+public sealed record ImportEngineSettings(
+    string NodeId,
+    int Workers,
+    int ChunkRows = 500,
+    TimeSpan? Lease = null,
+    TimeSpan? Poll = null,
+    TimeSpan? ValidExpiry = null,
+    TimeSpan? Housekeeping = null)
+{
+    public TimeSpan LeaseTime => Lease ?? TimeSpan.FromSeconds(30);
+
+    public TimeSpan PollTime => Poll ?? TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan ValidExpiryTime => ValidExpiry ?? TimeSpan.FromHours(24);
+
+    public TimeSpan HousekeepingTime => Housekeeping ?? TimeSpan.FromSeconds(15);
+
+    /// <summary>Heartbeats renew a lease three times per lease, so one late beat loses nothing.</summary>
+    public TimeSpan HeartbeatTime => LeaseTime / 3;
+
+    /// <summary>
+    /// How long the detailed errors, kept cells and header of an ended import are kept (<c>ROSTRA_ERROR_RETENTION_DAYS</c>,
+    /// 30 days); housekeeping deletes them after that, keeping only the count of each kind.
+    /// </summary>
+    public TimeSpan ErrorRetention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>Test only (<c>ROSTRA_TEST_HASH_DELAY_MS</c>): a pause after each hash, so a test can stop a node mid-hashing. Zero in production.</summary>
+    public TimeSpan TestHashDelay { get; init; }
+
+    /// <summary>Test only (<c>ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS</c>): a pause inside the final write just before it commits. Zero in production.</summary>
+    public TimeSpan TestPauseBeforeCommit { get; init; }
+
+    public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
+    {
+        get ??= Environment.GetEnvironmentVariable;
+        // Host and process: two processes on one machine must never share claims.
+        var node = get("ROSTRA_NODE_ID") is { Length: > 0 } id ? id.Trim() : $"{Environment.MachineName}-{Environment.ProcessId}";
+        return new ImportEngineSettings(
+            node,
+            Positive(get("ROSTRA_JOB_WORKERS")) ?? Environment.ProcessorCount,
+            Positive(get("ROSTRA_CHUNK_ROWS")) ?? 500,
+            Positive(get("ROSTRA_LEASE_SECONDS")) is { } lease ? TimeSpan.FromSeconds(lease) : null,
+            Positive(get("ROSTRA_JOB_POLL_MS")) is { } poll ? TimeSpan.FromMilliseconds(poll) : null,
+            Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
+        {
+            ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
+            TestHashDelay = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_HASH_DELAY_MS")) ?? 0),
+            TestPauseBeforeCommit = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS")) ?? 0),
+        };
+    }
+
+    private static int? Positive(string? text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+}
