@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 
 namespace Rostra.Storage;

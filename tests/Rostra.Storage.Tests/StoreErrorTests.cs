@@ -1,5 +1,4 @@
 using Rostra.Core;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 
 namespace Rostra.Storage.Tests;

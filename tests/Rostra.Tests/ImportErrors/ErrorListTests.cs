@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using Rostra.Storage;
 using Rostra.Tests.Web;

@@ -2,7 +2,6 @@ using System.Text;
 using CsCheck;
 using Rostra.Core;
 using Rostra.Core.Csv;
-using Rostra.Core.Import;
 using Rostra.Core.Validation;
 using Rostra.Imports;
 using Rostra.Storage;
