@@ -1,0 +1,282 @@
+using System.Data.Common;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Rostra.Core;
+using Rostra.Storage;
+using Rostra.TestSupport;
+using Rostra.Tests.Web;
+using Xunit.Abstractions;
+
+namespace Rostra.Tests.Proofs;
+
+/// <summary>
+/// A fault at every write of an import: the store is wrapped, through the app's own store setting, by a proxy that
+/// counts each call that writes for the import and fails call k (a SQLite "disk full", a dropped PostgreSQL
+/// connection, or any other error). For every k: all users or none, a final status with a clear message, the
+/// database intact, and the same file then imports.
+/// </summary>
+[Collection(nameof(ProofCollection))]
+public sealed class FaultInjectionTests(ITestOutputHelper output)
+{
+    /// <summary>How many write points the smoke run of ./test.sh tries: the first, the last and some between.</summary>
+    private const int SmokePoints = 4;
+
+    public static bool FullSweep => Environment.GetEnvironmentVariable("ROSTRA_PROOF_FULL") == "1";
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_fault_at_any_write_of_an_import_leaves_all_or_nothing_and_the_same_file_then_imports(string provider)
+    {
+        string? pgName = null;
+        string connection;
+        var folder = Directory.CreateTempSubdirectory("rostra-fault-").FullName;
+        if (provider == "postgres")
+        {
+            var database = await TestPostgres.CreateDatabaseAsync();
+            (connection, pgName) = (database.ConnectionString, database.Name);
+        }
+        else
+        {
+            connection = Path.Combine(folder, "rostra.db");
+        }
+        var inner = StoreFactory.Open(connection);
+        FaultingStore.Connections[inner] = connection;
+        await inner.MigrateAsync(default);
+        var faults = FaultingStore.Wrap(inner, provider);
+        var web = await WebApp.StartAsync(settings => settings with { Store = faults.Store, Development = false }, folder);
+        try
+        {
+            // A clean run counts the writes of one import.
+            var count = await RunAsync(web, faults, provider, failAt: null);
+            Assert.True(count.Writes > 3, $"Only {count.Writes} writes were seen.");
+            var points = FullSweep ? Enumerable.Range(1, count.Writes).ToList() : Spread(count.Writes, SmokePoints);
+            var survived = 0;
+            foreach (var k in points)
+            {
+                var run = await RunAsync(web, faults, provider, k);
+                Assert.True(run.Faulted, $"write {k} of {count.Writes} was never reached");
+                survived++;
+                ProofReport.Write(output, "faults", $"{provider} write {k}/{count.Writes} ({run.FaultedCall}): {run.Outcome}");
+            }
+            ProofReport.Write(output, "faults", $"{provider}: {survived} of {count.Writes} write points fault-injected and survived; the writes: {string.Join(", ", count.Calls)}");
+        }
+        finally
+        {
+            await web.DisposeAsync();
+            await inner.DisposeAsync();
+            if (pgName is not null) await TestPostgres.DropDatabaseAsync(pgName);
+        }
+    }
+
+    private sealed record Run(int Writes, bool Faulted, string? FaultedCall, string Outcome, IReadOnlyList<string> Calls);
+
+    /// <summary>One import of 30 students in a fresh district with the fault at write <paramref name="failAt"/>, then the checks.</summary>
+    private static async Task<Run> RunAsync(WebApp web, FaultingStore faults, string provider, int? failAt)
+    {
+        var district = await web.CreateDistrictAsync();
+        using var client = web.Client(district.AdminToken);
+        var csv = district.Students(30);
+        faults.Arm(failAt);
+        var (status, message) = await ImportAsync(client, csv);
+        var (writes, faulted, call, calls) = faults.Disarm();
+        var users = await CountStudentsAsync(client);
+
+        Assert.True(users == 0 || users == 30, $"A partial import after a fault at write {failAt} ({call}): {users} of 30 users.");
+        if (failAt is null)
+        {
+            Assert.Equal((ImportStatus.Completed, 30), (status, users));
+            return new Run(writes, false, null, status, calls);
+        }
+        // Valid: the confirm's own status change failed, was answered with an error, and nothing was written.
+        Assert.True(status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Invalid or ImportStatus.Valid or Refused,
+            $"After a fault at write {failAt} ({call}) the import is left {status}.");
+        Assert.True(status == ImportStatus.Completed || (users == 0 && (status == ImportStatus.Valid || !string.IsNullOrWhiteSpace(message))),
+            $"After a fault at write {failAt} ({call}): {status}, {users} users, message '{message}'.");
+        await AssertIntactAsync(faults.Inner, provider);
+
+        if (status != ImportStatus.Completed)
+        {
+            // The same file, uploaded again, imports.
+            var (again, _) = await ImportAsync(client, csv);
+            Assert.Equal((ImportStatus.Completed, 30), (again, await CountStudentsAsync(client)));
+        }
+        return new Run(writes, faulted, call, $"{status} ({users} users; {message})", calls);
+    }
+
+    /// <summary>The upload itself was answered with an error (nothing was created).</summary>
+    private const string Refused = "refused";
+
+    /// <summary>Uploads, waits, confirms when valid, and returns the final status and message.</summary>
+    private static async Task<(string Status, string? Message)> ImportAsync(HttpClient client, string csv)
+    {
+        using var response = await client.PostAsync("/api/imports", WebApp.ImportForm("student", csv));
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            return (Refused, $"{(int)response.StatusCode} {text}");
+        }
+        var body = JsonDocument.Parse(text).RootElement;
+        var id = body.GetProperty("id").GetGuid();
+        var view = await WebApp.WaitAsync(client, id);
+        if (view.GetProperty("status").GetString() == ImportStatus.Valid)
+        {
+            using var confirm = await client.PostAsync($"/api/imports/{id}/confirm", null);
+            view = await WebApp.WaitAsync(client, id);
+            if (!confirm.IsSuccessStatusCode)
+            {
+                return (view.GetProperty("status").GetString()!, $"confirm answered {(int)confirm.StatusCode} {await confirm.Content.ReadAsStringAsync()}");
+            }
+        }
+        return (view.GetProperty("status").GetString()!, Message(view));
+    }
+
+    private static string? Message(JsonElement body) =>
+        body.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+
+    private static async Task<int> CountStudentsAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/users?type=student&limit=1")).GetProperty("total").GetInt32();
+
+    /// <summary>SQLite: integrity and foreign keys; PostgreSQL: every membership and program access has its user.</summary>
+    private static async Task AssertIntactAsync(IRostraStore store, string provider)
+    {
+        Assert.True(await store.PingAsync(default));
+        if (provider == "sqlite")
+        {
+            var connectionString = ConnectionOf(store);
+            var path = connectionString.Contains('=', StringComparison.Ordinal) ? new SqliteConnectionStringBuilder(connectionString).DataSource : connectionString;
+            await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            await connection.OpenAsync();
+            await using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", await check.ExecuteScalarAsync());
+            check.CommandText = "PRAGMA foreign_key_check";
+            await using var reader = await check.ExecuteReaderAsync();
+            Assert.False(await reader.ReadAsync(), "A foreign key does not hold.");
+            return;
+        }
+        await using var pg = new NpgsqlConnection(ConnectionOf(store));
+        await pg.OpenAsync();
+        await using var orphans = new NpgsqlCommand(
+            "SELECT (SELECT COUNT(*) FROM user_schools s WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id)) + " +
+            "(SELECT COUNT(*) FROM user_programs p WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id))", pg);
+        Assert.Equal(0L, await orphans.ExecuteScalarAsync());
+    }
+
+    private static string ConnectionOf(IRostraStore store) => FaultingStore.Connections[store];
+
+    /// <summary><paramref name="count"/> points spread over 1..<paramref name="writes"/>, the first and the last included.</summary>
+    private static List<int> Spread(int writes, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => 1 + (int)Math.Round(i * (writes - 1) / (double)(count - 1))).Distinct()];
+
+    /// <summary>
+    /// The fault seam: a proxy of the store given to the app (<see cref="Rostra.Web.WebSettings.Store"/>). Calls that
+    /// only read, and the background polls that claim work or renew leases, pass through uncounted.
+    /// </summary>
+    public class FaultingStore : DispatchProxy
+    {
+        public static readonly Dictionary<IRostraStore, string> Connections = [];
+
+        private static readonly string[] ReadPrefixes = ["Get", "List", "Find", "Ping", "Read", "Count", "Search", "Dispose"];
+        private static readonly string[] Polls = ["Claim", "Renew", "Housekeep", "StoreDataProtectionKey", "FailInterrupted", "Migrate"];
+
+        private readonly Lock gate = new();
+        private IRostraStore inner = null!;
+        private string provider = "";
+        private int? failAt = -1;
+        private int writes;
+        private string? faultedCall;
+        private List<string> calls = [];
+
+        public IRostraStore Inner => inner;
+
+        public IRostraStore Store => (IRostraStore)(object)this;
+
+        public static FaultingStore Wrap(IRostraStore inner, string provider)
+        {
+            var proxy = Create<IRostraStore, FaultingStore>();
+            var faults = (FaultingStore)(object)proxy;
+            faults.inner = inner;
+            faults.provider = provider;
+            return faults;
+        }
+
+        public void Arm(int? k)
+        {
+            lock (gate)
+            {
+                failAt = k;
+                writes = 0;
+                faultedCall = null;
+                calls = [];
+            }
+        }
+
+        public (int Writes, bool Faulted, string? Call, List<string> Calls) Disarm()
+        {
+            lock (gate)
+            {
+                var result = (writes, faultedCall is not null, faultedCall, calls);
+                failAt = -1;
+                return result;
+            }
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            var name = targetMethod.Name;
+            var counted = !ReadPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && !Polls.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+            if (counted)
+            {
+                lock (gate)
+                {
+                    if (failAt is not -1)
+                    {
+                        writes++;
+                        calls.Add(name);
+                        if (writes == failAt)
+                        {
+                            faultedCall = name;
+                            return Faulted(targetMethod.ReturnType, Fault(writes));
+                        }
+                    }
+                }
+            }
+            try
+            {
+                return targetMethod.Invoke(inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
+
+        /// <summary>What the database throws when its disk is full or its connection drops, in turn.</summary>
+        private DbException Fault(int k) => (k % 2, provider) switch
+        {
+            (0, "sqlite") => new SqliteException("SQLite Error 13: 'database or disk is full'.", 13),
+            (_, "sqlite") => new SqliteException("SQLite Error 10: 'disk I/O error'.", 10),
+            (0, _) => new NpgsqlException("Exception while reading from stream", new EndOfStreamException("The connection was terminated.")),
+            _ => new PostgresException("could not extend file: No space left on device", "ERROR", "ERROR", "53100"),
+        };
+
+        private static object Faulted(Type returnType, Exception exception)
+        {
+            if (returnType == typeof(Task)) return Task.FromException(exception);
+            if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+            {
+                var source = Activator.CreateInstance(typeof(TaskCompletionSource<>).MakeGenericType(returnType.GetGenericArguments()[0]))!;
+                source.GetType().GetMethod(nameof(TaskCompletionSource.SetException), [typeof(Exception)])!.Invoke(source, [exception]);
+                return source.GetType().GetProperty(nameof(TaskCompletionSource.Task))!.GetValue(source)!;
+            }
+            if (returnType == typeof(ValueTask)) return ValueTask.FromException(exception);
+            throw exception;
+        }
+    }
+}
