@@ -15,6 +15,10 @@ internal sealed class ImportPage(IPage page)
     public ILocator ProgressDialog => page.Locator(Selectors.ProgressDialog);
     public ILocator ProgressTitle => page.Locator(Selectors.ProgressTitle);
     public ILocator ProgressPercent => page.Locator(Selectors.ProgressPercent);
+    public ILocator ProgressDetail => page.Locator(Selectors.ProgressDetail);
+    public ILocator ProgressCurrentStep => page.Locator(Selectors.ProgressCurrentStep);
+    public ILocator ProgressTimeLeft => page.Locator(Selectors.ProgressTimeLeft);
+    public ILocator ProgressLeave => page.Locator(Selectors.ProgressLeave);
     public ILocator CancelButton => page.Locator(Selectors.CancelButton);
     public ILocator Results => page.Locator(Selectors.Results);
     public ILocator ResultsTitle => page.Locator(Selectors.ResultsTitle);

@@ -38,6 +38,10 @@ internal static class Selectors
     public const string ProblemDialog = "#problem-dialog";
     public const string ProgressDialog = "#progress-dialog";
     public const string ProgressTitle = "#progress-title";
+    public const string ProgressDetail = "#progress-detail";
+    public const string ProgressCurrentStep = "#progress-steps li[aria-current=step]";
+    public const string ProgressTimeLeft = "#progress-eta";
+    public const string ProgressLeave = "#progress-leave";
     public const string ProgressPercent = "#progress-percent";
     public const string CancelButton = "#cancel-button";
     public const string Results = "#results";
@@ -73,4 +77,7 @@ internal static class Selectors
 
     // Import History
     public const string OpenToConfirm = "#history a:text('Open to confirm')";
+    public const string HistoryRows = "#history tbody tr";
+    public const string HistoryOpenLink = "a[data-open-import]";
+    public const string HistoryRowsCell = "td[data-rows]";
 }

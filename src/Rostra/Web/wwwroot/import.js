@@ -40,8 +40,8 @@
     dropZone.setAttribute('aria-disabled', String(!enabled));
     dropZone.classList.toggle('is-disabled', !enabled);
     dropHint.textContent = typeChosen()
-      ? `${templates[typeSelect.value].name} file, CSV, up to ${root.dataset.maxSize}.`
-      : `Choose a user type first. CSV files up to ${root.dataset.maxSize}.`;
+      ? `${templates[typeSelect.value].name} file, CSV or Excel workbook (.xlsx), up to ${root.dataset.maxSize}.`
+      : `Choose a user type first. CSV files and Excel workbooks (.xlsx) up to ${root.dataset.maxSize}.`;
   }
 
   typeSelect.addEventListener('change', refreshDropZone);
@@ -270,11 +270,8 @@
       }
       const item = await response.json();
       if (work === null || work.id !== id || work.cancelling) return;
-      if (item.status === 'validating') {
-        setProgress(item.percent ?? 0, item.processedRows > 0 ? `${numbers.format(item.processedRows)} rows checked` : 'Reading the file…');
-      } else if (item.status === 'importing') {
-        const done = Math.round(((item.percent ?? 0) * item.rows) / 100);
-        setProgress(item.percent ?? 0, (item.percent ?? 0) >= 99 ? 'Saving the users…' : `${numbers.format(done)} of ${numbers.format(item.rows)} users prepared`);
+      if (item.status === 'validating' || item.status === 'importing') {
+        showStep(item);
       } else {
         endWork();
         closeProgress();
@@ -760,6 +757,10 @@
 
   function openProgress(title, fileName) {
     setPhase(title);
+    // Until the file is uploaded, leaving the page would stop the upload: no steps, no "you can leave" yet.
+    $('progress-steps').hidden = true;
+    $('progress-leave').hidden = true;
+    $('progress-eta').textContent = '';
     $('progress-file').textContent = fileName || '';
     cancelButton.disabled = false;
     // What follows the work (results, a pop-up) takes the focus itself.
@@ -769,6 +770,74 @@
 
   function closeProgress() {
     if (progressDialog.open) progressDialog.close();
+  }
+
+  // ---- Steps, figures and the time left, as the server reports them ----
+
+  const STEPS = ['reading', 'checking', 'preparing', 'hashing', 'saving'];
+  let pace = null;
+
+  /** The step the import is at: the server's, else what its status and figures tell. */
+  function stepOf(item) {
+    if (STEPS.includes(item.step)) return item.step;
+    if (item.status === 'validating') return item.processedRows > 0 ? 'checking' : 'reading';
+    return (item.percent ?? 0) >= 99 ? 'saving' : 'hashing';
+  }
+
+  function stepDetail(step, item) {
+    const done = item.stepDone;
+    const total = item.stepTotal;
+    const of = (unit) => (total != null ? `${numbers.format(done)} of ${numbers.format(total)} ${unit}` : `${numbers.format(done)} ${unit}`);
+    if (done == null) {
+      // Figures of an older server: rows checked, then a share of the users.
+      if (item.status === 'validating') return item.processedRows > 0 ? `${numbers.format(item.processedRows)} rows checked` : 'Reading the file…';
+      const prepared = Math.round(((item.percent ?? 0) * item.rows) / 100);
+      return step === 'saving' ? 'Saving the users…' : `${numbers.format(prepared)} of ${numbers.format(item.rows)} users prepared`;
+    }
+    switch (step) {
+      case 'reading': return total != null ? `${size(done)} of ${size(total)} read` : `${size(done)} read`;
+      case 'checking': return `${of('rows checked')}`;
+      case 'preparing': return `${of('users prepared')}`;
+      case 'hashing': return `${of('passwords protected')}`;
+      default: return `${of('users saved')}`;
+    }
+  }
+
+  function showStep(item) {
+    const step = stepOf(item);
+    setPhase(item.status === 'importing' ? 'Importing users' : 'Checking your file');
+    const stepShare = item.stepDone != null && item.stepTotal ? (100 * item.stepDone) / item.stepTotal : 0;
+    const percent = item.percent ?? stepShare;
+    setProgress(percent, stepDetail(step, item));
+    const list = $('progress-steps');
+    list.hidden = false;
+    const at = STEPS.indexOf(step);
+    list.querySelectorAll('li').forEach((li) => {
+      const index = STEPS.indexOf(li.dataset.step);
+      li.classList.toggle('step-done', index < at);
+      li.classList.toggle('step-now', index === at);
+      if (index === at) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    });
+    $('progress-leave').hidden = false;
+    $('progress-eta').textContent = timeLeft(item.id, percent);
+  }
+
+  /** "About 3 minutes left", from how fast the percentage moved over the last minute; nothing while unsure. */
+  function timeLeft(id, percent) {
+    const now = performance.now();
+    if (pace === null || pace.id !== id) pace = { id, samples: [] };
+    pace.samples.push({ t: now, p: percent });
+    while (pace.samples.length > 2 && now - pace.samples[0].t > 60000) pace.samples.shift();
+    const first = pace.samples[0];
+    const seconds = (now - first.t) / 1000;
+    const moved = percent - first.p;
+    if (seconds < 5 || moved <= 0.5 || percent >= 100) return '';
+    const left = ((100 - percent) * seconds) / moved;
+    if (left < 10) return 'Almost done.';
+    if (left < 60) return `About ${Math.max(10, Math.round(left / 10) * 10)} seconds left.`;
+    const minutes = Math.round(left / 60);
+    return minutes === 1 ? 'About a minute left.' : `About ${numbers.format(minutes)} minutes left.`;
   }
 
   function setPhase(title) {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Rostra.Core;
 using Rostra.Storage;
 using Rostra.Web.Pages.Shared;
 
@@ -22,6 +24,24 @@ internal sealed class HistoryModel(IRostraStore store) : ProgramPageModel(store)
         ProgramNames = (await Store.ListProgramsAsync(District.Id, cancellationToken)).ToDictionary(p => p.Id, p => p.Name);
         return Page();
     }
+
+    /// <summary>The link from an import to its page, named for what the page shows in its state.</summary>
+    public static string OpenText(string status) => status switch
+    {
+        ImportStatus.Valid => "Open to confirm",
+        ImportStatus.Validating or ImportStatus.Importing => "See progress",
+        ImportStatus.Invalid => "See the errors",
+        _ => "See what happened",
+    };
+
+    /// <summary>
+    /// The file's rows. A file cancelled while it was being checked was not read to its end: say how far the check
+    /// got rather than pass that off as the file's size.
+    /// </summary>
+    public static string RowsText(ImportRecord import) =>
+        import.Status == ImportStatus.Cancelled && import.ProcessedRows < import.Rows
+            ? string.Create(CultureInfo.CurrentCulture, $"{import.Rows:N0} ({import.ProcessedRows:N0} checked)")
+            : import.Rows.ToString("N0", CultureInfo.CurrentCulture);
 
     public bool HasReport(ImportRecord import) => import.ErrorCount > 0 && import.DistrictId == District.Id;
 }
