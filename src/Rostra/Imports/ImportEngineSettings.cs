@@ -39,12 +39,6 @@ public sealed record ImportEngineSettings(
     /// </summary>
     public TimeSpan ErrorRetention { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>Test only (<c>ROSTRA_TEST_HASH_DELAY_MS</c>): a pause after each hash, so a test can stop a node mid-hashing. Zero in production.</summary>
-    public TimeSpan TestHashDelay { get; init; }
-
-    /// <summary>Test only (<c>ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS</c>): a pause inside the final write just before it commits. Zero in production.</summary>
-    public TimeSpan TestPauseBeforeCommit { get; init; }
-
     public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
@@ -59,8 +53,6 @@ public sealed record ImportEngineSettings(
             Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
         {
             ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
-            TestHashDelay = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_HASH_DELAY_MS")) ?? 0),
-            TestPauseBeforeCommit = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS")) ?? 0),
         };
     }
 

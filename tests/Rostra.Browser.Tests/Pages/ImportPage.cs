@@ -72,11 +72,16 @@ internal sealed class ImportPage(IPage page)
 
     public Task CloseDialogAsync(ILocator dialog) => dialog.Locator(Selectors.DialogOk).ClickAsync();
 
-    /// <summary>The validation list as (row, column, value, message).</summary>
-    public async Task<IReadOnlyList<(string Row, string Column, string Value, string Message)>> ErrorsAsync()
+    /// <summary>The first cell (the row number) of every error shown.</summary>
+    public ILocator ErrorRowNumbers => ErrorRows.Locator("td:first-child");
+
+    /// <summary>
+    /// The validation list as (row, column, value, message), read once it shows <paramref name="count"/> errors: the title
+    /// shows as soon as validation ends, and the page of errors arrives a moment later.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Row, string Column, string Value, string Message)>> ErrorsAsync(int count)
     {
-        // The title shows as soon as validation ends; the page of errors arrives a moment later.
-        await Assertions.Expect(ErrorRows.First).ToBeVisibleAsync();
+        await Assertions.Expect(ErrorRows).ToHaveCountAsync(count);
         var rows = new List<(string, string, string, string)>();
         foreach (var row in await ErrorRows.AllAsync())
         {
