@@ -5,7 +5,7 @@ namespace Rostra.Storage;
 /// (<see cref="IDirectoryStore"/>, <see cref="IImportStore"/>, <see cref="IJobStore"/>, <see cref="IRosterStore"/>,
 /// <see cref="IKeyRingStore"/>, <see cref="ISignInStore"/>); this whole is what <see cref="StoreFactory"/> opens and disposes.
 /// </summary>
-public interface IRostraStore : IDirectoryStore, IImportStore, IJobStore, IRosterStore, IKeyRingStore, ISignInStore, IAsyncDisposable
+public interface IRostraStore : IDirectoryStore, IImportStore, IImportErrorStore, IJobStore, IRosterStore, IKeyRingStore, ISignInStore, IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
     string Provider { get; }

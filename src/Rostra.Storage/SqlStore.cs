@@ -507,23 +507,18 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken)
+    public async Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken, IReadOnlyList<ErrorCount>? counts = null)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var delete = Command(connection, "DELETE FROM import_errors WHERE import_id = @id", transaction))
-        {
-            Add(delete, "id", importId);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
-        if (errors.Count > 0) await InsertErrorsAsync(connection, transaction, importId, errors, cancellationToken);
+        var errorCount = await ReplaceErrorsAsync(connection, transaction, importId, errors, counts, cancellationToken);
         await using (var update = Command(connection,
             "UPDATE imports SET status = @status, rows = @rows, processed_rows = @rows, error_count = @error_count, warnings = @warnings, updated_at = @now WHERE id = @id AND status IN (@validating, @importing)",
             transaction))
         {
             Add(update, "status", status);
             Add(update, "rows", rows);
-            Add(update, "error_count", errors.Count);
+            Add(update, "error_count", errorCount);
             Add(update, "warnings", JsonSerializer.Serialize(warnings, Json));
             Add(update, "now", Now());
             Add(update, "id", importId);

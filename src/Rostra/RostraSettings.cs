@@ -28,6 +28,8 @@ public static class RostraSettings
         var limits = new ImportLimits();
         if (long.TryParse(get("ROSTRA_MAX_FILE_BYTES"), out var bytes) && bytes > 0) limits = limits with { MaxFileBytes = bytes };
         if (int.TryParse(get("ROSTRA_MAX_ROWS"), out var rows) && rows > 0) limits = limits with { MaxRows = rows };
+        // Errors kept in detail per import; every error is counted by code and column whatever this is.
+        if (int.TryParse(get("ROSTRA_MAX_ERRORS"), out var errors) && errors > 0) limits = limits with { MaxDetailedErrors = errors };
         return limits;
     }
 }

@@ -27,7 +27,8 @@ public static class FileValidator
 
     /// <summary>
     /// Validates <paramref name="file"/> (seekable: it is read twice, once to detect the encoding) and returns every
-    /// error at once, sorted by row then template column.
+    /// error at once, sorted by row then template column: the first <see cref="ImportLimits.MaxDetailedErrors"/> in
+    /// detail, all of them counted by code and column, so memory stays bounded whatever the file.
     /// </summary>
     public static async Task<ValidationResult> ValidateAsync(
         Stream file, ValidationContext context, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken)
@@ -71,7 +72,7 @@ public static class FileValidator
         if (header.Errors.Count > 0) return new ValidationResult(0, header.Errors, warnings);
 
         var checker = new RowChecker(header, context);
-        var errors = new List<ImportIssue>();
+        var errors = new ErrorCollector(context.Limits.MaxDetailedErrors);
         var batch = new List<PendingRow>(LookupBatch);
         var planner = context.Mode.HasPlan() ? new PlanState(context) : null;
         var rows = 0;
@@ -88,6 +89,11 @@ public static class FileValidator
             string? username = null, email = null;
             if (record.Fields.Length != header.FieldCount)
                 rowErrors.Add(Issues.RowFieldCount(record.Row, record.Fields.Length, header.FieldCount));
+            else if (SpansLines(record.Fields))
+                // A record over several lines may have swallowed other rows through a stray quote: nothing of it is checked
+                // or quoted back, each cell with a line break is reported.
+                rowErrors.AddRange(record.Fields.Select((f, i) => (f, i)).Where(x => HasLineBreak(x.f))
+                    .Select(x => Issues.FieldLineBreak(record.Row, header.Header[x.i] is { Length: > 0 } name ? name.Trim() : $"Column {x.i + 1}")));
             else
             {
                 (username, email) = checker.Check(record, rowErrors);
@@ -111,16 +117,13 @@ public static class FileValidator
         progress?.Report(new ValidationProgress(rows, file.Length, file.Length));
 
         if (rows == 0) return Fail(Issues.FileNoRows(), warnings);
-        if (planner is null) return new ValidationResult(rows, errors, warnings);
+        if (planner is null) return new ValidationResult(rows, errors.Kept, warnings, Counts: errors.Counts);
         var late = planner.ResolveEmails(checker);
-        if (late.Count > 0)
-        {
-            // Stable: the errors found late take their place by row, then template column.
-            errors = [.. errors.Concat(late).Select((e, i) => (e, i)).OrderBy(x => x.e.Row ?? 0).ThenBy(x => checker.Order(x.e.Column)).ThenBy(x => x.i).Select(x => x.e)];
-        }
-        if (errors.Count > 0) return new ValidationResult(rows, errors, warnings);
+        // Stable: the errors found late take their place by row, then template column.
+        if (late.Count > 0) errors.Merge(late, e => (e.Row ?? 0, checker.Order(e.Column)));
+        if (errors.Count > 0) return new ValidationResult(rows, errors.Kept, warnings, Counts: errors.Counts);
         var plan = await planner.FinishAsync(cancellationToken);
-        return new ValidationResult(rows, errors, warnings, plan);
+        return new ValidationResult(rows, errors.Kept, warnings, plan, errors.Counts);
     }
 
     /// <summary>
@@ -147,6 +150,12 @@ public static class FileValidator
         }
     }
 
+    /// <summary>True when a cell of the record holds a line break inside its text: the record spans lines.</summary>
+    public static bool SpansLines(string[] fields) => Array.Exists(fields, HasLineBreak);
+
+    /// <summary>A line break inside the cell's text; one at its start or end is surrounding space, trimmed like any other.</summary>
+    private static bool HasLineBreak(string field) => field.AsSpan().Trim().IndexOfAny('\r', '\n') >= 0;
+
     private static bool MoveToHeader(IEnumerator<CsvRecord> records)
     {
         while (records.MoveNext())
@@ -162,7 +171,7 @@ public static class FileValidator
     private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email, ImportedUser? User = null);
 
     private static async Task FlushAsync(
-        List<PendingRow> batch, RowChecker checker, ValidationContext context, PlanState? planner, List<ImportIssue> errors, CancellationToken cancellationToken)
+        List<PendingRow> batch, RowChecker checker, ValidationContext context, PlanState? planner, ErrorCollector errors, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
         if (planner is not null)
@@ -206,7 +215,7 @@ public static class FileValidator
         private readonly List<PlannedChange> _buffer = new(LookupBatch);
         private PlanCounts _counts = PlanCounts.Empty;
 
-        public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, List<ImportIssue> errors, CancellationToken cancellationToken)
+        public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
         {
             var usernames = batch.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
             var emails = batch.Where(p => p.EmailKey is not null).Select(p => p.EmailKey!).ToList();

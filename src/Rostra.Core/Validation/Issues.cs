@@ -99,8 +99,8 @@ public static class Issues
 
     public static ImportIssue HeaderUnknownColumn(UserType type, string header, string? suggestion) => new(1, header, IssueCodes.HeaderUnknownColumn,
         suggestion is null
-            ? $"\"{header}\" is not a column of the {type.DisplayName()} template. Rename or delete this column."
-            : $"\"{header}\" is not a column of the {type.DisplayName()} template. Did you mean \"{suggestion}\"? Rename or delete this column.",
+            ? $"\"{ErrorLimits.Cut(header)}\" is not a column of the {type.DisplayName()} template. Rename or delete this column."
+            : $"\"{ErrorLimits.Cut(header)}\" is not a column of the {type.DisplayName()} template. Did you mean \"{suggestion}\"? Rename or delete this column.",
         header);
 
     public static ImportIssue HeaderDuplicateColumn(Column column) => new(1, column.HeaderName(), IssueCodes.HeaderDuplicateColumn,
@@ -136,6 +136,14 @@ public static class Issues
     public static ImportIssue FieldInvalidCharacters(int row, Column column, string value) => new(row, column.HeaderName(), IssueCodes.FieldInvalidCharacters,
         $"{column.HeaderName()} contains a hidden control character (such as a line break or tab inside the cell). Retype the value.",
         column == Column.Password ? null : value);
+
+    /// <summary>
+    /// A cell that holds a line break: with a stray double quote, the rows after it were read into this cell, so neither
+    /// its value nor any other cell of the record is shown (one of them could be a password).
+    /// </summary>
+    public static ImportIssue FieldLineBreak(int row, string column) => new(row, column, IssueCodes.FieldInvalidCharacters,
+        $"{ErrorLimits.Cut(column)} holds a line break, so this row may have swallowed the rows below it (a stray double quote?). " +
+        "Its cells are not shown. Remove the line break or the stray quote.");
 
     public static ImportIssue UsernameInvalid(int row, string value) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameInvalid,
         "A username must be 3 to 64 characters long and use only letters, digits, and . _ - @ (no spaces). Change it.", value);
@@ -184,16 +192,16 @@ public static class Issues
 
     public static ImportIssue SchoolUnknown(int row, string value, string? leadingZeroMatch) => new(row, Column.SchoolId.HeaderName(), IssueCodes.SchoolUnknown,
         leadingZeroMatch is null
-            ? $"There is no school with School ID {value} in your district. Check the School ID on the Schools page."
+            ? $"There is no school with School ID {ErrorLimits.Cut(value)} in your district. Check the School ID on the Schools page."
             : leadingZeroMatch.Length < value.Length
-                ? $"There is no school with School ID {value} in your district, but there is {leadingZeroMatch}. " +
+                ? $"There is no school with School ID {ErrorLimits.Cut(value)} in your district, but there is {leadingZeroMatch}. " +
                   $"Remove the extra {(value.Length - leadingZeroMatch.Length == 1 ? "zero" : "zeros")} at the start of the School ID."
-                : $"There is no school with School ID {value} in your district, but there is {leadingZeroMatch}. " +
+                : $"There is no school with School ID {ErrorLimits.Cut(value)} in your district, but there is {leadingZeroMatch}. " +
                   "Excel may have removed the leading zeros: format the School ID column as Text and type the ID again.",
         value);
 
     public static ImportIssue SchoolDuplicate(int row, string value) => new(row, Column.SchoolId.HeaderName(), IssueCodes.SchoolDuplicate,
-        $"School ID {value} is listed twice in this cell. List each school once.", value);
+        $"School ID {ErrorLimits.Cut(value)} is listed twice in this cell. List each school once.", value);
 
     public static ImportIssue TeacherRoleInvalid(int row, string value) => new(row, Column.TeacherRole.HeaderName(), IssueCodes.TeacherRoleInvalid,
         "Teacher Role must be Y or N (or Yes or No); leave it blank for N.", value);

@@ -1,4 +1,5 @@
 using Rostra.Core;
+using Rostra.Core.Validation;
 
 namespace Rostra.Storage;
 
@@ -20,8 +21,13 @@ public interface IImportStore
 
     Task UpdateProgressAsync(Guid importId, int rows, int processedRows, CancellationToken cancellationToken);
 
-    /// <summary>Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import is still validating or importing (a cancel is never overwritten).</summary>
-    Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import
+    /// is still validating or importing (a cancel is never overwritten). <paramref name="errors"/> are the errors kept in
+    /// detail; <paramref name="counts"/> the count of every code and column of all errors (from <paramref name="errors"/>
+    /// when null). The import's error count is the sum of the counts.
+    /// </summary>
+    Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken, IReadOnlyList<ErrorCount>? counts = null);
 
     Task<IReadOnlyList<ImportIssue>> GetImportErrorsAsync(Guid importId, int offset, int limit, CancellationToken cancellationToken);
 

@@ -126,7 +126,7 @@ internal static class FileCommands
             await cli.Store.CreateImportAsync(record, ct);
             importId = record.Id;
             var result = await ValidateWithProgressAsync(stream, await PlanContextAsync(record.Id, null, ct), ct);
-            await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, ct);
+            await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, ct, result.Counts);
             if (result.Plan is { } plan) await cli.Store.SavePlanAsync(record.Id, plan, ct);
             else await cli.Store.ClearPlanAsync(record.Id, ct);
             await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Valid], ImportStatus.Cancelled, "Checked with rostra validate; nothing was imported.", ct);
@@ -320,7 +320,10 @@ internal static class FileCommands
             var next = import
                 ? "Nothing was imported. Fix the file and run the import again."
                 : "Fix the file and validate it again.";
-            return $"{file.Name}: {counted}{Plural(errors.Count, "error")}. {next}";
+            // Only the first errors are kept in detail (ROSTRA_MAX_ERRORS); the count is of all of them.
+            var total = ReferenceEquals(errors, result.Errors) ? result.ErrorCount : errors.Count;
+            var listed = total > errors.Count ? $" (the first {errors.Count.ToString("N0", CultureInfo.InvariantCulture)} are listed)" : "";
+            return $"{file.Name}: {counted}{Plural(total, "error")}{listed}. {next}";
         }
 
         /// <summary>Warnings in the words of the command line (the shared encoding message speaks of the web page).</summary>

@@ -1,5 +1,6 @@
 using Rostra.Core;
 using Rostra.Core.Csv;
+using Rostra.Core.Validation;
 using Rostra.Storage;
 
 namespace Rostra.Imports;
@@ -8,6 +9,12 @@ namespace Rostra.Imports;
 /// The cells the error report gives back: the file's header as written, and each row with errors as written,
 /// with Password blanked. Read from the upload on the node that received it, kept in the database.
 /// </summary>
+/// <remarks>
+/// A password is only known by its column in a row that lines up with the header. A row with more or fewer fields
+/// than the header (an unquoted comma, a short row, a semicolon row under a comma header, an unterminated quote) may
+/// hold the password in any of its cells, so none of its cells is kept: the report shows that row blank with a note.
+/// Kept cells are cut to <see cref="ErrorLimits.MaxValueLength"/> characters.
+/// </remarks>
 public static class ErrorRowCells
 {
     /// <summary>
@@ -31,7 +38,7 @@ public static class ErrorRowCells
         while (MoveNext(records))
         {
             if (records.Current.IsBlank) continue;
-            header = records.Current.Fields;
+            header = [.. records.Current.Fields.Select(cell => ErrorLimits.Cut(cell)!)];
             break;
         }
         var password = PasswordIndex(header);
@@ -42,7 +49,8 @@ public static class ErrorRowCells
             var record = records.Current;
             if (!rows.Contains(record.Row)) continue;
             left--;
-            result.Add(new ErrorRow(record.Row, record.Fields.Select((cell, i) => i == password ? null : cell).ToArray()));
+            if (!LinesUp(record.Fields, header.Length)) continue;
+            result.Add(new ErrorRow(record.Row, record.Fields.Select((cell, i) => i == password ? null : ErrorLimits.Cut(cell)).ToArray()));
         }
         return (header, result);
     }
@@ -65,6 +73,13 @@ public static class ErrorRowCells
         Column.TeacherRole => row.Roles.Contains(Roles.Teacher) ? "Y" : "N",
         _ => null,
     };
+
+    /// <summary>
+    /// The rule of the password cell: only the cells of a record that lines up may be kept or shown — as many fields as
+    /// the header has cells, and none holding a line break (a record over several lines may have swallowed other rows,
+    /// their passwords with them, through a stray quote).
+    /// </summary>
+    public static bool LinesUp(string[] fields, int headerCells) => fields.Length == headerCells && !FileValidator.SpansLines(fields);
 
     /// <summary>The next record; false at the end, or at a record too long to read (validation reported it).</summary>
     private static bool MoveNext(IEnumerator<CsvRecord> records)

@@ -65,7 +65,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 if (ErrorRowCells.Read(file, errorRows, token) is { } cells)
                     await store.SaveErrorRowsAsync(import.Id, cells.Header, cells.Rows, token);
                 token.ThrowIfCancellationRequested();
-                await store.CompleteValidationAsync(import.Id, ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, CancellationToken.None);
+                await store.CompleteValidationAsync(import.Id, ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, CancellationToken.None, result.Counts);
                 return result;
             }
 
@@ -310,6 +310,11 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 {
                     logger.LogInformation("Housekeeping: {Failed} stale validations failed, {Expired} imports expired, {Purged} staged rows deleted.",
                         done.FailedValidations, done.ExpiredImports, done.PurgedRows);
+                }
+                var aged = await store.DeleteOldErrorsAsync(DateTimeOffset.UtcNow - settings.ErrorRetention, stoppingToken);
+                if (aged > 0)
+                {
+                    logger.LogInformation("Housekeeping: the errors of {Imports} imports older than {Days} days deleted.", aged, settings.ErrorRetention.TotalDays);
                 }
                 await Task.Delay(settings.HousekeepingTime, stoppingToken);
             }

@@ -46,6 +46,12 @@ public sealed record ImportEngineSettings(
     /// <summary>Heartbeats renew a lease three times per lease, so one late beat loses nothing.</summary>
     public TimeSpan HeartbeatTime => LeaseTime / 3;
 
+    /// <summary>
+    /// How long the detailed errors, kept cells and header of an ended import are kept (<c>ROSTRA_ERROR_RETENTION_DAYS</c>,
+    /// 30 days); housekeeping deletes them after that, keeping only the count of each kind.
+    /// </summary>
+    public TimeSpan ErrorRetention { get; init; } = TimeSpan.FromDays(30);
+
     public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
@@ -57,7 +63,10 @@ public sealed record ImportEngineSettings(
             Positive(get("ROSTRA_CHUNK_ROWS")) ?? 500,
             Positive(get("ROSTRA_LEASE_SECONDS")) is { } lease ? TimeSpan.FromSeconds(lease) : null,
             Positive(get("ROSTRA_JOB_POLL_MS")) is { } poll ? TimeSpan.FromMilliseconds(poll) : null,
-            Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null);
+            Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
+        {
+            ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
+        };
     }
 
     private static int? Positive(string? text) =>

@@ -13,6 +13,9 @@ internal sealed class RostraOptions
 
     public int MaxRows { get; set; } = ImportLimits.DefaultMaxRows;
 
+    /// <summary>Errors of one import kept in detail (all are counted by code and column).</summary>
+    public int MaxDetailedErrors { get; set; } = Core.Validation.ErrorLimits.DefaultMaxDetailedErrors;
+
     /// <summary>Where uploads are kept while their import runs.</summary>
     public string? DataDirectory { get; set; }
 

@@ -180,7 +180,8 @@ public static class RostraWeb
         var shared = RostraSettings.Limits();
         var limits = settings.Limits ?? new ImportLimits(
             section[nameof(RostraOptions.MaxUploadBytes)] is null ? shared.MaxFileBytes : options.MaxUploadBytes,
-            section[nameof(RostraOptions.MaxRows)] is null ? shared.MaxRows : options.MaxRows);
+            section[nameof(RostraOptions.MaxRows)] is null ? shared.MaxRows : options.MaxRows,
+            section[nameof(RostraOptions.MaxDetailedErrors)] is null ? shared.MaxDetailedErrors : Math.Max(1, options.MaxDetailedErrors));
         var dataDirectory = settings.DataDirectory ?? options.DataDirectory ?? DefaultDataDirectory(settings.Connection);
         return new WebRuntime(
             limits,

@@ -125,7 +125,8 @@ public sealed class RowRuleTests
         var tooLong = await Validate(UserType.Student, StudentHeader, Student(email: Email(58)));
 
         Assert.True(ok.IsValid, Codes(ok));
-        AssertIssue(Assert.Single(tooLong.Errors), 2, "Email", IssueCodes.FieldTooLong, Email(58));
+        // The value is kept to 200 characters, like every value of an error.
+        AssertIssue(Assert.Single(tooLong.Errors), 2, "Email", IssueCodes.FieldTooLong, ErrorLimits.Cut(Email(58)));
     }
 
     [Fact]
@@ -139,13 +140,14 @@ public sealed class RowRuleTests
     }
 
     [Fact]
-    public async Task Reports_a_line_break_inside_a_name_as_a_control_character()
+    public async Task Reports_a_line_break_inside_a_name_as_a_control_character_without_its_value()
     {
         var result = await Validate(UserType.Student, StudentHeader, Student(last: "Lee\nSmith"));
 
+        // A cell over several lines may have swallowed other rows (and their passwords) through a stray quote: no value.
         var error = Assert.Single(result.Errors);
-        AssertIssue(error, 2, "Last Name", IssueCodes.FieldInvalidCharacters, "Lee\nSmith");
-        Assert.Contains("Retype", error.Message, StringComparison.Ordinal);
+        AssertIssue(error, 2, "Last Name", IssueCodes.FieldInvalidCharacters);
+        Assert.Contains("line break", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

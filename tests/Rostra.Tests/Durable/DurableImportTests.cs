@@ -151,7 +151,7 @@ public sealed class DurableImportTests : IAsyncLifetime
         var loser = results.Single(r => Status(r) == ImportStatus.Failed);
         Assert.Equal(20, loser.GetProperty("errorCount").GetInt32());
         var errors = await clientA.GetFromJsonAsync<JsonElement>($"/api/imports/{loser.GetProperty("id").GetGuid()}/errors?limit=100");
-        Assert.All(errors.GetProperty("errors").EnumerateArray(), e => Assert.Equal("username.taken", e.GetProperty("code").GetString()));
+        Assert.All(errors.GetProperty("items").EnumerateArray(), e => Assert.Equal("username.taken", e.GetProperty("code").GetString()));
         Assert.Equal(60, await CountUsersAsync());
     }
 

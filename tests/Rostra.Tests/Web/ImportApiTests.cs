@@ -107,7 +107,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal(2, done.GetProperty("errorCount").GetInt32());
         var errors = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}/errors");
-        Assert.All(errors.GetProperty("errors").EnumerateArray(), e => Assert.Equal("username.taken", e.GetProperty("code").GetString()));
+        Assert.All(errors.GetProperty("items").EnumerateArray(), e => Assert.Equal("username.taken", e.GetProperty("code").GetString()));
         using var report = await client.GetAsync($"/api/imports/{id}/errors.csv");
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         var users = await client.GetFromJsonAsync<JsonElement>("/api/users?type=student");
@@ -155,7 +155,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
 
         Assert.Equal(25, page.GetProperty("total").GetInt32());
         Assert.Equal(10, page.GetProperty("offset").GetInt32());
-        var errors = page.GetProperty("errors").EnumerateArray().ToList();
+        var errors = page.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(10, errors.Count);
         Assert.Equal(Enumerable.Range(12, 10), errors.Select(e => e.GetProperty("row").GetInt32()));
         Assert.All(errors, e =>
@@ -222,7 +222,7 @@ public sealed class ImportApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         var errors = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{import.GetProperty("id").GetGuid()}/errors");
 
         Assert.Equal("invalid", import.GetProperty("status").GetString());
-        var error = Assert.Single(errors.GetProperty("errors").EnumerateArray());
+        var error = Assert.Single(errors.GetProperty("items").EnumerateArray());
         Assert.Equal("header.wrong_template", error.GetProperty("code").GetString());
         var message = error.GetProperty("message").GetString();
         Assert.Contains("Teacher", message, StringComparison.Ordinal);

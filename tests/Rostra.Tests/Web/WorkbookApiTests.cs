@@ -43,7 +43,7 @@ public sealed class WorkbookApiTests(WebAppFixture fixture) : IClassFixture<WebA
         var import = await WebApp.WaitAsync(client, id);
         Assert.Equal("invalid", import.GetProperty("status").GetString());
         var errors = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}/errors");
-        var error = Assert.Single(errors.GetProperty("errors").EnumerateArray());
+        var error = Assert.Single(errors.GetProperty("items").EnumerateArray());
         Assert.Equal((3, "Grade", "grade.invalid", "14"),
             (error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString(), error.GetProperty("code").GetString(), error.GetProperty("value").GetString()));
     }

@@ -4,6 +4,7 @@ using Rostra.Core;
 using Rostra.Core.Workbooks;
 using Rostra.Storage;
 using Rostra.Web.Auth;
+using Rostra.Web.ImportErrors;
 using Rostra.Web.Imports;
 
 namespace Rostra.Web.Api;
@@ -75,46 +76,7 @@ internal static class ApiEndpoints
             .Produces<ImportView>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapGet("/imports/{id:guid}/errors", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct, int? offset, int? limit) =>
-            {
-                var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
-                if (record is null)
-                {
-                    return ImportApi.NotFound();
-                }
-                var from = Math.Max(0, offset ?? 0);
-                var size = Math.Clamp(limit ?? DefaultPage, 1, MaxPage);
-                var errors = await store.GetImportErrorsAsync(id, from, size, ct);
-                return Results.Ok(new ErrorPage(from, size, record.ErrorCount, errors));
-            })
-            .WithName("GetImportErrors")
-            .WithSummary("A page of an import's errors, sorted by row then column.")
-            .Produces<ErrorPage>()
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
-
-        api.MapGet("/imports/{id:guid}/errors.csv", async (Guid id, ClaimsPrincipal principal, IRostraStore store, HttpContext http, CancellationToken ct) =>
-            {
-                var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
-                if (record is null)
-                {
-                    return ImportApi.NotFound();
-                }
-                if (record.ErrorCount == 0)
-                {
-                    return Results.NotFound(new ApiError("report.none", "This import has no error report: its file had no errors."));
-                }
-                // Built from the database, so any node answers, streamed row by row.
-                var name = $"{Path.GetFileNameWithoutExtension(record.FileName)}-errors.csv";
-                var header = await store.GetImportHeaderAsync(id, ct);
-                var errors = await store.GetImportErrorsAsync(id, 0, int.MaxValue, ct);
-                return Results.Stream(
-                    output => ErrorReport.WriteAsync(header, store.ReadErrorRowsAsync(id, ct), errors, output, ct),
-                    "text/csv; charset=utf-8", name);
-            })
-            .WithName("GetImportErrorReport")
-            .WithSummary("The error report: the file's own columns (Password blanked) plus Row and Errors, only rows with errors.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
-            .Produces<ApiError>(StatusCodes.Status404NotFound);
+        api.MapImportErrors();
 
         api.MapPost("/imports/{id:guid}/confirm", async (Guid id, HttpRequest request, ClaimsPrincipal principal, ImportApi imports, CancellationToken ct) =>
                 await Roster.RosterEndpoints.ReadConfirmBodyAsync(request, ct) is { } body

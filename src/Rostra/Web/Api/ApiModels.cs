@@ -91,9 +91,6 @@ public sealed record ImportSummary(
         new(r.Id, r.Status, r.UserType.Slug(), r.ProgramId, r.FileName, r.Rows, r.ErrorCount, r.Imported, r.CreatedAt, r.CreatedBy, r.UpdatedAt, r.Message);
 }
 
-/// <summary>A page of an import's errors.</summary>
-public sealed record ErrorPage(int Offset, int Limit, int Total, IReadOnlyList<ImportIssue> Errors);
-
 /// <summary>A school of the district (<c>GET /api/schools</c>); grades in order, e.g. <c>["K","1","2"]</c>.</summary>
 public sealed record SchoolView(string SchoolId, string Name, IReadOnlyList<string> Grades, string GradeRange)
 {

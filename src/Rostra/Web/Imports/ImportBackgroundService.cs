@@ -112,7 +112,7 @@ internal sealed class ImportBackgroundService(
         cancellationToken.ThrowIfCancellationRequested();
         if (result is not null)
         {
-            logger.LogInformation("Import {ImportId}: {Rows} rows, {Errors} errors.", id, result.Rows, result.Errors.Count);
+            logger.LogInformation("Import {ImportId}: {Rows} rows, {Errors} errors.", id, result.Rows, result.ErrorCount);
         }
     }
 

@@ -407,21 +407,20 @@
 
   async function showErrors(item, title, text) {
     showResults(title, text, 'error');
-    const report = document.createElement('a');
-    report.href = `/api/imports/${item.id}/errors.csv`;
-    report.className = 'button button-primary';
+    const report = reportLink(item.id, 'csv', 'Download the error report', 'button button-primary');
     report.id = 'error-report';
-    report.setAttribute('download', '');
-    report.textContent = 'Download the error report';
+    const workbook = reportLink(item.id, 'xlsx', 'Excel workbook (.xlsx)', 'button');
+    workbook.id = 'error-report-xlsx';
     const again = button('Upload a fixed file', 'button', () => {
       hideResults();
       forget();
       if (!uploadButton.disabled) uploadButton.click();
       else typeSelect.focus();
     });
-    $('results-actions').append(report, again);
+    $('results-actions').append(report, workbook, again);
     showWarnings(item.warnings, item.id);
-    errorsShown = { id: item.id, offset: 0, total: item.errorCount };
+    errorsShown = { id: item.id, offset: 0, total: item.errorCount, kept: item.errorCount, code: '', column: '' };
+    await loadSummary(item.id);
     const first = await loadErrors(0);
     reveal();
     const wrongTemplate = first.find((error) => error.code === 'header.wrong_template');
@@ -431,37 +430,119 @@
     }
   }
 
+  /** A download of the error report; app.js fetches it and says so on the page when it fails. */
+  function reportLink(id, format, text, className) {
+    const link = document.createElement('a');
+    link.href = `/api/imports/${id}/errors.${format}`;
+    link.className = className;
+    link.dataset.report = '';
+    link.setAttribute('download', '');
+    link.textContent = text;
+    return link;
+  }
+
+  /** The count of each kind of error first, and the filters by kind and column built from it. */
+  async function loadSummary(id) {
+    const response = await fetch(`/api/imports/${id}/errors/summary`, { headers: { Accept: 'application/json' } });
+    const kinds = response.ok ? await response.json() : [];
+    const list = $('error-kinds');
+    list.replaceChildren(...kinds.map((kind) => {
+      const li = document.createElement('li');
+      const pick = document.createElement('button');
+      pick.type = 'button';
+      pick.className = 'error-kind';
+      pick.dataset.code = kind.code;
+      pick.dataset.column = kind.column ?? '';
+      pick.setAttribute('aria-pressed', 'false');
+      pick.append(Object.assign(document.createElement('span'), { className: 'error-kind-count', textContent: `${numbers.format(kind.count)} ×` }),
+        ` ${kind.message}`);
+      pick.addEventListener('click', () => {
+        const same = errorsShown.code === kind.code && errorsShown.column === (kind.column ?? '');
+        filterErrors(same ? '' : kind.code, same ? '' : kind.column ?? '');
+      });
+      li.append(pick);
+      return li;
+    }));
+    // A summary is worth showing when there is more than one kind, or more errors than one page.
+    const worth = kinds.length > 1 || kinds.some((k) => k.count > PAGE_SIZE);
+    $('error-kinds-section').hidden = !worth;
+    $('error-filters').hidden = !worth;
+    const kindSelect = $('errors-kind');
+    kindSelect.replaceChildren(new Option('All kinds', ''),
+      ...kinds.map((k) => new Option(`${k.message} (${numbers.format(k.count)})`, `${k.code}|${k.column ?? ''}`)));
+    const columns = [...new Set(kinds.map((k) => k.column).filter((c) => c))];
+    $('errors-column').replaceChildren(new Option('All columns', ''), ...columns.map((c) => new Option(c, c)));
+  }
+
+  $('errors-kind').addEventListener('change', () => {
+    const [code, column] = $('errors-kind').value.split('|');
+    filterErrors(code || '', column || '');
+  });
+  $('errors-column').addEventListener('change', () => filterErrors('', $('errors-column').value));
+
+  /** Shows only the errors of one kind and/or column, from their first page. */
+  async function filterErrors(code, column) {
+    errorsShown.code = code;
+    errorsShown.column = column;
+    $('errors-kind').value = code ? `${code}|${column}` : '';
+    $('errors-column').value = column;
+    for (const pick of $('error-kinds').querySelectorAll('button')) {
+      pick.setAttribute('aria-pressed', String(Boolean(code) && pick.dataset.code === code && pick.dataset.column === column));
+    }
+    await turnErrorPage(0, false);
+  }
+
   async function loadErrors(offset) {
-    const response = await fetch(`/api/imports/${errorsShown.id}/errors?offset=${offset}&limit=${PAGE_SIZE}`, { headers: { Accept: 'application/json' } });
+    const query = new URLSearchParams({ offset: String(offset), limit: String(PAGE_SIZE) });
+    if (errorsShown.code) query.set('code', errorsShown.code);
+    if (errorsShown.column) query.set('column', errorsShown.column);
+    const response = await fetch(`/api/imports/${errorsShown.id}/errors?${query}`, { headers: { Accept: 'application/json' } });
     if (!response.ok) return [];
     const page = await response.json();
     errorsShown.offset = offset;
     errorsShown.total = page.total;
+    errorsShown.kept = page.kept;
     const body = $('errors').tBodies[0];
-    body.replaceChildren(...page.errors.map(errorRow));
-    $('error-list').hidden = page.errors.length === 0;
+    body.replaceChildren(...page.items.map(errorRow));
+    $('error-list').hidden = page.total === 0;
+    const pages = Math.max(1, Math.ceil(page.kept / PAGE_SIZE));
     const pager = $('error-pager');
-    pager.hidden = page.total <= PAGE_SIZE;
-    const range = `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.errors.length)} of ${numbers.format(page.total)}`;
-    $('errors-range').textContent = range;
-    $('errors-summary').textContent = page.total <= PAGE_SIZE
-      ? `${plural(page.total, 'error')}, by row of your spreadsheet:`
-      : `${range}, ${numbers.format(PAGE_SIZE)} per page. The error report has all of them, next to your rows, to fix in Excel.`;
+    pager.hidden = page.kept <= PAGE_SIZE;
+    const shown = page.items.length === 0
+      ? 'No errors listed'
+      : `Errors ${numbers.format(offset + 1)}–${numbers.format(offset + page.items.length)} of ${numbers.format(page.total)}`;
+    $('errors-range').textContent = shown;
+    $('errors-page').max = String(pages);
+    $('errors-page').value = String(Math.floor(offset / PAGE_SIZE) + 1);
+    $('errors-pages').textContent = `of ${numbers.format(pages)}`;
+    const filtered = errorsShown.code || errorsShown.column ? ' shown' : '';
+    const more = page.total > page.kept
+      ? ` The first ${numbers.format(page.kept)} are listed in detail; fix them and upload again to see the rest.`
+      : '';
+    $('errors-summary').textContent = (page.total <= PAGE_SIZE
+      ? `${plural(page.total, 'error')}${filtered}, by row of your spreadsheet:`
+      : `${shown}${filtered}, ${numbers.format(PAGE_SIZE)} per page. The error report has them next to your rows, to fix in Excel.`) + more;
     $('errors-prev').disabled = offset === 0;
-    $('errors-next').disabled = offset + PAGE_SIZE >= page.total;
-    return page.errors;
+    $('errors-next').disabled = offset + PAGE_SIZE >= page.kept;
+    return page.items;
   }
 
   /** Another page of errors: start reading it from its top, not from the pager at the bottom. */
-  async function turnErrorPage(offset) {
+  async function turnErrorPage(offset, scroll = true) {
     await loadErrors(offset);
     const summary = $('errors-summary');
-    summary.scrollIntoView({ block: 'start' });
-    summary.focus({ preventScroll: true });
+    if (scroll) summary.scrollIntoView({ block: 'start' });
+    summary.focus({ preventScroll: !scroll });
   }
 
   $('errors-prev').addEventListener('click', () => turnErrorPage(Math.max(0, errorsShown.offset - PAGE_SIZE)));
   $('errors-next').addEventListener('click', () => turnErrorPage(errorsShown.offset + PAGE_SIZE));
+  $('errors-jump').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const pages = Math.max(1, Math.ceil(errorsShown.kept / PAGE_SIZE));
+    const wanted = Math.min(pages, Math.max(1, Math.trunc(Number($('errors-page').value)) || 1));
+    turnErrorPage((wanted - 1) * PAGE_SIZE);
+  });
 
   function errorRow(error) {
     const tr = document.createElement('tr');
@@ -641,6 +722,7 @@
     $('results-actions').replaceChildren();
     $('changes')?.remove();
     $('error-list').hidden = true;
+    $('download-problem').hidden = true;
     $('warnings').hidden = true;
     announce(`${title}. ${text}`);
     reveal();
