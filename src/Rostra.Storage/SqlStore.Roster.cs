@@ -21,6 +21,19 @@ internal abstract partial class SqlStore
     protected const string CreateRowsOnly =
         " AND NOT EXISTS (SELECT 1 FROM import_changes c WHERE c.import_id = r.import_id AND c.row = r.row AND c.action <> 'create')";
 
+    /// <summary>The staged rows of the import <c>@id</c>, as <see cref="ApplyPlanAsync"/> reads its rows.</summary>
+    protected const string StagedRowsSource =
+        "(SELECT row, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids FROM import_rows WHERE import_id = @id)";
+
+    /// <summary>After a plan is applied inside a write with its own stage: drops the stage's rows that were not creates. Returns how many.</summary>
+    protected async Task<int> DropPlannedFromStageAsync(DbConnection connection, DbTransaction transaction, Guid importId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection,
+            "DELETE FROM import_stage WHERE row IN (SELECT c.row FROM import_changes c WHERE c.import_id = @id AND c.row IS NOT NULL AND c.action <> 'create')", transaction);
+        Add(command, "id", importId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>A FROM item that yields the elements of a JSON array of text as <c>alias.value</c>.</summary>
     protected abstract string JsonEach(string json, string alias);
 
@@ -231,8 +244,10 @@ internal abstract partial class SqlStore
     /// Returns the errors (nothing written; the caller rolls back) or null with how many users it wrote.
     /// A create import has no plan: (null, 0).
     /// </summary>
-    protected async Task<(List<ImportIssue>? Errors, int Written)> ApplyPlanAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, string? programId, CancellationToken cancellationToken)
+    protected async Task<(List<ImportIssue>? Errors, int Written)> ApplyPlanAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, string? programId, CancellationToken cancellationToken, string? rowsSource = null)
     {
+        // The rows the plan's changes come from: the staged rows of a durable import, or a write's own stage.
+        var rows = rowsSource ?? StagedRowsSource;
         string mode;
         await using (var read = Command(connection, "SELECT mode FROM imports WHERE id = @id", transaction))
         {
@@ -267,10 +282,10 @@ internal abstract partial class SqlStore
         // An email the file gives an existing user, now held by a user that keeps it (one the file does not name, or
         // names with that same email).
         await using (var emails = Command(connection,
-            "SELECT c.row, r.email FROM import_changes c JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row " +
+            $"SELECT c.row, r.email FROM import_changes c JOIN {rows} r ON r.row = c.row " +
             "JOIN users h ON h.email_key = r.email_key " +
             $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND h.id <> c.user_id AND NOT EXISTS (" +
-            "SELECT 1 FROM import_changes c2 JOIN import_rows r2 ON r2.import_id = c2.import_id AND r2.row = c2.row " +
+            $"SELECT 1 FROM import_changes c2 JOIN {rows} r2 ON r2.row = c2.row " +
             "WHERE c2.import_id = c.import_id AND c2.user_id = h.id AND (r2.email_key IS NULL OR r2.email_key <> r.email_key)) ORDER BY c.seq",
             transaction))
         {
@@ -288,20 +303,20 @@ internal abstract partial class SqlStore
             "SELECT @id, u.id, u.first_name, u.last_name, u.email, u.email_key, u.roles, u.grade, CASE WHEN r.password_hash IS NOT NULL THEN u.password_hash END, u.active, " +
             $"COALESCE((SELECT {JsonAgg("us.school_id")} FROM user_schools us WHERE us.user_id = u.id), '[]'), " +
             $"COALESCE((SELECT {JsonAgg("up.program_id")} FROM user_programs up WHERE up.user_id = u.id), '[]'), u.version + 1, @now " +
-            "FROM import_changes c JOIN users u ON u.id = c.user_id LEFT JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row " +
+            $"FROM import_changes c JOIN users u ON u.id = c.user_id LEFT JOIN {rows} r ON r.row = c.row " +
             $"WHERE c.import_id = @id AND c.action IN {TouchingActions}",
             // Emails that move first let go of their old key, so a swap within the file never meets the unique index.
-            "UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row " +
+            $"UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c JOIN {rows} r ON r.row = c.row " +
             $"WHERE c.import_id = @id AND c.action IN {WritingActions}) AND email_key IS NOT NULL",
             "UPDATE users SET first_name = x.first_name, last_name = x.last_name, email = x.email, email_key = x.email_key, roles = x.roles, grade = x.grade, " +
             "password_hash = COALESCE(x.password_hash, users.password_hash), active = TRUE, version = users.version + 1 " +
             "FROM (SELECT c.user_id, r.first_name, r.last_name, r.email, r.email_key, r.roles, r.grade, r.password_hash FROM import_changes c " +
-            $"JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions}) AS x WHERE users.id = x.user_id",
+            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions}) AS x WHERE users.id = x.user_id",
             // The user's schools become exactly the listed ones, where they change.
             "DELETE FROM user_schools WHERE user_id IN (SELECT c.user_id FROM import_changes c " +
             $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%')",
             "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, c.user_id, j.value FROM import_changes c " +
-            $"JOIN import_rows r ON r.import_id = c.import_id AND r.row = c.row, {JsonEach("r.school_ids", "j")} " +
+            $"JOIN {rows} r ON r.row = c.row, {JsonEach("r.school_ids", "j")} " +
             $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%'",
             "UPDATE users SET active = FALSE, version = version + 1 WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'deactivate')",
         ];

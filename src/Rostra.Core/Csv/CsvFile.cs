@@ -8,10 +8,20 @@ namespace Rostra.Core.Csv;
 /// How a file's bytes were read: its encoding, whether that was an 8-bit fallback for a file that is not UTF-8
 /// (Windows-1252, Mac Roman or code page 850), and its delimiter.
 /// </summary>
-public sealed record CsvFormat(Encoding Encoding, bool IsFallback, char Delimiter, int PreambleLength);
+public sealed record CsvFormat(Encoding Encoding, bool IsFallback, char Delimiter, int PreambleLength)
+{
+    /// <summary>The format of an Excel workbook (.xlsx): read by <see cref="Workbooks.WorkbookFile"/>, not as text.</summary>
+    public static CsvFormat Workbook { get; } = new(new UTF8Encoding(false), false, ',', 0) { IsWorkbook = true };
 
-/// <summary>One record of a file: its spreadsheet row number (header = 1) and its fields as written (unquoted).</summary>
-public readonly record struct CsvRecord(int Row, string[] Fields)
+    /// <summary>True for an Excel workbook (.xlsx), whose rows <see cref="CsvFile.ReadRecords"/> reads from its first sheet.</summary>
+    public bool IsWorkbook { get; private init; }
+}
+
+/// <summary>
+/// One record of a file: its spreadsheet row number (header = 1) and its fields as written (unquoted). For a
+/// workbook, <paramref name="DateFields"/> lists the fields that are cells holding a date (given as they show).
+/// </summary>
+public readonly record struct CsvRecord(int Row, string[] Fields, int[]? DateFields = null)
 {
     /// <summary>True when every field is empty or white space, like Excel's trailing <c>,,,,</c>.</summary>
     public bool IsBlank => Array.TrueForAll(Fields, string.IsNullOrWhiteSpace);
@@ -64,10 +74,14 @@ public static class CsvFile
         else
         {
             if (headLength >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) preamble = 3;
-            if (headLength >= 4 && head[0] == 0x50 && head[1] == 0x4B && head[2] == 0x03 && head[3] == 0x04)
-                throw new CsvFileException(Validation.Issues.FileNotCsv("an Excel workbook (.xlsx)"));
-            if (headLength >= 4 && head[0] == 0xD0 && head[1] == 0xCF && head[2] == 0x11 && head[3] == 0xE0)
-                throw new CsvFileException(Validation.Issues.FileNotCsv("an Excel 97-2003 workbook (.xls)"));
+            if (preamble == 0 && Workbooks.WorkbookFile.IsZip(head.AsSpan(0, headLength)))
+            {
+                var issue = Workbooks.WorkbookFile.Check(stream);
+                if (issue is not null) throw new CsvFileException(issue);
+                return CsvFormat.Workbook;
+            }
+            if (preamble == 0 && Workbooks.WorkbookFile.IsCompoundFile(head.AsSpan(0, headLength)))
+                throw new CsvFileException(Workbooks.WorkbookFile.CompoundFileIssue(stream, cancellationToken));
 
             // One pass over the bytes: NUL means binary; invalid UTF-8 means Windows-1252.
             stream.Position = preamble;
@@ -123,7 +137,10 @@ public static class CsvFile
     /// returned is the header itself (row 1). Blank records are returned too (callers skip them) so numbering stays right.
     /// </summary>
     /// <exception cref="CsvFileException">with <c>file.not_csv</c> when a record is longer than the reader can hold.</exception>
-    public static IEnumerable<CsvRecord> ReadRecords(Stream stream, CsvFormat format, CancellationToken cancellationToken = default)
+    public static IEnumerable<CsvRecord> ReadRecords(Stream stream, CsvFormat format, CancellationToken cancellationToken = default) =>
+        format.IsWorkbook ? Workbooks.WorkbookFile.ReadRecords(stream, cancellationToken) : ReadText(stream, format, cancellationToken);
+
+    private static IEnumerable<CsvRecord> ReadText(Stream stream, CsvFormat format, CancellationToken cancellationToken)
     {
         stream.Position = format.PreambleLength;
         using var text = new StreamReader(stream, format.Encoding, detectEncodingFromByteOrderMarks: false, bufferSize: ChunkSize, leaveOpen: true);

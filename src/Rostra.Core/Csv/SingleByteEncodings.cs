@@ -93,9 +93,20 @@ internal static class SingleByteEncodings
             var password = -1;
             var headerSeen = false;
             var rows = 0;
-            foreach (var row in reader)
+            using var records = reader.GetEnumerator();
+            while (true)
             {
                 if ((++rows & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    if (!records.MoveNext()) break;
+                }
+                catch (NotSupportedException)
+                {
+                    // As CsvFile reads: a record over Sep's 16 Mi characters is almost always a quote never closed.
+                    throw new CsvFileException(Validation.Issues.FileRecordTooLong(rows));
+                }
+                var row = records.Current;
                 if (!headerSeen)
                 {
                     for (var i = 0; i < row.ColCount; i++)

@@ -38,6 +38,9 @@ public static class IssueCodes
     /// </summary>
     public const string FileEncodingUnknown = "file.encoding_unknown";
 
+    /// <summary>A workbook cell holds a date (SPEC §11: never silently a number; no template column is a date).</summary>
+    public const string FieldDate = "field.date";
+
     /// <summary>Update and sync: the username belongs to a user of this district of another user type.</summary>
     public const string UsernameOtherType = "username.other_type";
 
@@ -69,6 +72,6 @@ public static class IssueCodes
         FieldRequired, FieldTooLong, FieldInvalidCharacters, UsernameInvalid, UsernameDuplicate, UsernameTaken,
         EmailInvalid, EmailDuplicate, EmailTaken, EmailRequiredForSso, PasswordTooShort, PasswordComplexity,
         GradeInvalid, GradeNotOffered, SchoolUnknown, SchoolDuplicate, TeacherRoleInvalid, UsernameOtherType,
-        FileEncodingUnknown,
+        FileEncodingUnknown, FieldDate,
     ];
 }

@@ -29,15 +29,25 @@ public static class Issues
     public static ImportIssue FileEmpty() => new(null, null, IssueCodes.FileEmpty,
         "The file is empty. Download the template, fill in one row per user below the header row, and upload it again.");
 
-    public static ImportIssue FileNotCsv(string? kind) => new(null, null, IssueCodes.FileNotCsv,
-        (kind is null ? "This file is not a CSV file." : $"This file is {kind}, not a CSV file.") +
-        " In Excel choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
+    public static ImportIssue FileNotCsv(string? kind) => new(null, null, IssueCodes.FileNotCsv, kind switch
+    {
+        null => "This file is not a CSV file or an Excel workbook (.xlsx). In Excel choose File > Save As, pick " +
+            "\"CSV UTF-8 (Comma delimited) (*.csv)\" or \"Excel Workbook (*.xlsx)\", and upload the saved file.",
+        Workbooks.WorkbookFile.Kind.Encrypted => "This file is a password-protected Excel workbook, which Rostra cannot open. " +
+            "In Excel remove the password (File > Info > Protect Workbook > Encrypt with Password, and clear it), save, and upload the workbook again; " +
+            "or choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved file.",
+        _ => $"This file is {kind}, which Rostra does not read: it reads Excel workbooks (.xlsx) and CSV files. " +
+            "In Excel choose File > Save As, pick \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved file.",
+    });
 
     /// <summary>A record longer than a reader holds (16 Mi characters): a quote left open swallows the rest of the file.</summary>
     public static ImportIssue FileRecordTooLong(int row) => new(null, null, IssueCodes.FileNotCsv,
         $"Row {Num(row)} is too long to be a row of users (over 16 million characters): usually a quote (\") opens a value and is never closed, " +
         "so the rest of the file reads as one value. Check that row for a stray quote, or in Excel choose File > Save As, pick " +
         "\"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved .csv file.");
+
+    public static ImportIssue WorkbookTooLarge() => new(null, null, IssueCodes.FileTooLarge,
+        "The workbook unpacks to more than Rostra reads in one file. Split it into several workbooks and upload them one after another.");
 
     public static ImportIssue FileTooLarge(long size, long limit) => new(null, null, IssueCodes.FileTooLarge,
         $"The file is {MiB(size)}; the largest file you can upload is {MiB(limit)}. Split it into several files and upload them one after another.");
@@ -159,6 +169,11 @@ public static class Issues
         "(such as ễ or ł) that the file's character set cannot hold, and the letter is lost. Check the name; to keep every letter, " +
         "save the file as \"CSV UTF-8\" in Excel (File > Save As) or upload the workbook (.xlsx) itself.",
         value);
+
+    public static ImportIssue FieldDate(int row, Column column, string shown) => new(row, column.HeaderName(), IssueCodes.FieldDate,
+        $"{column.HeaderName()} holds a date ({(column == Column.Password ? "not shown" : shown)}), not the text typed: Excel turns values such as 3-4 or 1/2 into dates. " +
+        $"Format the {column.HeaderName()} column as Text (Home > Number Format > Text), type the value again, and upload the workbook again.",
+        column == Column.Password ? null : shown);
 
     public static ImportIssue GradeInvalid(int row, string value) => new(row, Column.Grade.HeaderName(), IssueCodes.GradeInvalid,
         "Grade must be PK, TK, K, or a number from 1 to 13. Change it.", value);

@@ -67,6 +67,16 @@ internal sealed class RowChecker
     {
         var row = record.Row;
         string? usernameToCheck = null, emailToCheck = null;
+        if (record.DateFields is { } dates)
+        {
+            // A date is no value of any column: report it as shown, and leave its column's other checks out.
+            foreach (var column in _template)
+            {
+                var i = _header.IndexOf(column);
+                if (i >= 0 && Array.IndexOf(dates, i) >= 0) errors.Add(Issues.FieldDate(row, column, record.Fields[i]));
+            }
+            if (errors.Count > 0) return (null, null);
+        }
 
         var first = Value(record, Column.FirstName);
         Text(row, Column.FirstName, first, required: true, errors);

@@ -141,7 +141,7 @@ internal sealed class PostgresStore : SqlStore
             }
             await writer.CompleteAsync(cancellationToken);
         }
-        return await MoveCheckedStageAsync(connection, transaction, write, count, after: null, beforeCommit: null, cancellationToken);
+        return await MoveCheckedStageAsync(connection, transaction, write, count, after: null, beforeCommit: null, cancellationToken, applyPlan: true, rowsSource: StageRowsSource);
     }
 
     /// <summary>
@@ -196,7 +196,7 @@ internal sealed class PostgresStore : SqlStore
     /// </summary>
     private async Task<WriteResult> MoveCheckedStageAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, int count,
-        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken, bool applyPlan = false)
+        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken, bool applyPlan = false, string? rowsSource = null)
     {
         await using (var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction))
             await analyze.ExecuteNonQueryAsync(cancellationToken);
@@ -206,12 +206,14 @@ internal sealed class PostgresStore : SqlStore
         {
             // An update or sync: its updates, reactivations and deactivations first, then its creates as any import's.
             var written = 0;
+            var creates = count;
             if (applyPlan)
             {
                 List<ImportIssue>? planErrors;
                 try
                 {
-                    (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken);
+                    (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken, rowsSource);
+                    if (planErrors is null) creates -= await DropPlannedFromStageAsync(connection, transaction, write.ImportId, cancellationToken);
                 }
                 catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < WriteAttempts)
                 {
@@ -233,7 +235,7 @@ internal sealed class PostgresStore : SqlStore
             try
             {
                 await MoveStageAsync(connection, transaction, write, cancellationToken);
-                if (!await CompleteImportAsync(connection, transaction, write, count + written, cancellationToken))
+                if (!await CompleteImportAsync(connection, transaction, write, creates + written, cancellationToken))
                 {
                     await transaction.RollbackAsync(cancellationToken);
                     return new WriteResult(false, 0, []);
@@ -241,7 +243,7 @@ internal sealed class PostgresStore : SqlStore
                 if (after is not null) await after(cancellationToken);
                 if (beforeCommit is not null) await beforeCommit(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new WriteResult(true, count + written, []);
+                return new WriteResult(true, creates + written, []);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < WriteAttempts)
             {
@@ -253,6 +255,10 @@ internal sealed class PostgresStore : SqlStore
     }
 
     protected override string SkipLocked(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
+
+    /// <summary>The stage of a streamed write as the plan reads its rows (School IDs as a JSON array, as staged rows keep them).</summary>
+    private const string StageRowsSource =
+        "(SELECT row, first_name, last_name, email, email_key, roles, grade, password_hash, array_to_json(school_ids)::text AS school_ids FROM import_stage)";
 
     protected override string JsonEach(string json, string alias) => $"json_array_elements_text(({json})::json) AS {alias}(value)";
 

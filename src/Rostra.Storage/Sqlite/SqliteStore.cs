@@ -155,9 +155,18 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
 
             // BEGIN IMMEDIATE takes the write lock: what the check sees stays true until commit.
             await using var transaction = connection.BeginTransaction(deferred: false);
-            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken) is { } failed) return failed;
+            // An update or sync: its plan first, from this stage; the stage then keeps only its creates.
+            var (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken,
+                "(SELECT row, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids FROM temp.import_stage)");
+            if (planErrors is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new WriteResult(false, 0, planErrors);
+            }
+            count -= await DropPlannedFromStageAsync(connection, transaction, write.ImportId, cancellationToken);
+            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken, written) is { } failed) return failed;
             await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(true, count, []);
+            return new WriteResult(true, count + written, []);
         }
         finally
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Rostra.Core;
+using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Imports;
@@ -27,9 +28,17 @@ internal static class FileCommands
         var program = new Option<string?>("--program") { Description = "The program the users get (may be left out when the district has one)." };
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var mode = new Option<string>("--mode")
+        {
+            Description = "create: add new users (the default); update: add new and update existing users; sync: the file is the full roster, also deactivate users who are not in it.",
+            DefaultValueFactory = _ => "create",
+        };
+        mode.AcceptOnlyFromAmong("create", "update", "sync");
+        var allow = new Option<int?>("--allow-deactivations") { Description = "A sync that deactivates more users than the threshold needs this exact number." };
         var command = import
-            ? new Command("import", "Validate a file and, when it has no errors, import every user in it (all or none).") { file, district, type, program, format }
-            : new Command("validate", "Check a file and list every problem in it; nothing is imported.") { file, district, type, format };
+            ? new Command("import", "Validate a file and, when it has no errors, import every user in it (all or none).") { file, district, type, program, format, mode, allow }
+            : new Command("validate", "Check a file and list every problem in it; nothing is imported.") { file, district, type, format, mode };
+        if (import) command.Add(RevertCommand(io));
         command.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
         {
             var info = parse.GetValue(file)!;
@@ -38,10 +47,34 @@ internal static class FileCommands
             var userType = parse.GetValue(type);
             var json = parse.GetValue(format) == "json";
             var target = import && !d.IsRosterSynced ? await ResolveProgramAsync(cli, d, parse.GetValue(program), ct) : null;
-            var run = new FileRun(io, cli, d, userType, info, json, import, target?.Name);
+            ImportModes.TryParse(parse.GetValue(mode), out var importMode);
+            var run = new FileRun(io, cli, d, userType, info, json, import, target?.Name) { Mode = importMode, AllowDeactivations = import ? parse.GetValue(allow) : null };
             return import ? await run.ImportAsync(target?.Id, ct) : await run.ValidateAsync(ct);
         }));
         return command;
+    }
+
+    /// <summary><c>rostra import revert IMPORT_ID --district D</c>: undoes a completed import within 30 days (SPEC §10).</summary>
+    private static Command RevertCommand(CliIo io)
+    {
+        var id = new Argument<string>("IMPORT_ID") { Description = "The import's id, as 'rostra import --format json' or the History page gives it." };
+        var district = new Option<string>("--district") { Description = "The district id.", Required = true };
+        var revert = new Command("revert", "Undo a completed import of the last 30 days: created users removed, updated ones put back, deactivated ones reactivated.") { id, district };
+        revert.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+        {
+            var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
+            if (!Guid.TryParse(parse.GetValue(id), out var importId) || await cli.Store.GetImportAsync(d.Id, importId, ct) is null)
+                throw new UsageException($"District {d.Id} has no import '{parse.GetValue(id)}'.");
+            var result = await cli.Store.RevertImportAsync(d.Id, importId, Roster.RosterSettings.FromEnvironment().RevertWindow, ct);
+            if (!result.Succeeded)
+            {
+                await cli.Error.WriteLineAsync($"{result.Reason} [{IssueCodes.ImportRevertConflict}]");
+                return ExitCodes.FileHasErrors;
+            }
+            await cli.Out.WriteLineAsync($"Import {importId} was reverted: {result.Users.ToString("N0", CultureInfo.InvariantCulture)} users put back as they were.");
+            return ExitCodes.Ok;
+        }));
+        return revert;
     }
 
     private static async Task<DistrictProgram> ResolveProgramAsync(CliContext cli, District district, string? program, CancellationToken ct)
@@ -67,13 +100,40 @@ internal static class FileCommands
     private sealed class FileRun(
         CliIo io, CliContext cli, District district, UserType type, FileInfo file, bool json, bool import, string? programName)
     {
+        public ImportMode Mode { get; init; }
+
+        public int? AllowDeactivations { get; init; }
+
+        private Guid? importId;
+
         public async Task<int> ValidateAsync(CancellationToken ct)
         {
             await using var stream = OpenFile();
-            var result = await ValidateWithProgressAsync(stream, await ContextAsync(ct), ct);
+            if (!Mode.HasPlan() || district.IsRosterSynced)
+            {
+                var checkedOnly = await ValidateWithProgressAsync(stream, await ContextAsync(ct), ct);
+                await ReportAsync(checkedOnly.IsValid ? "valid" : "invalid", checkedOnly, 0, checkedOnly.Errors);
+                return checkedOnly.IsValid ? ExitCodes.Ok : ExitCodes.FileHasErrors;
+            }
+            // An update or sync is recorded, so its plan and changes can be read (GET /api/imports/{id}/changes);
+            // it ends cancelled: validate never imports.
+            var record = new ImportRecord(
+                Guid.NewGuid(), district.Id, null, type, file.Name, await Sha256Async(stream, ct), ImportStatus.Validating,
+                0, 0, 0, 0, DateTimeOffset.UtcNow, "cli:" + Environment.UserName, DateTimeOffset.UtcNow, Mode: Mode);
+            await cli.Store.CreateImportAsync(record, ct);
+            importId = record.Id;
+            var result = await ValidateWithProgressAsync(stream, await PlanContextAsync(record.Id, null, ct), ct);
+            await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, ct);
+            if (result.Plan is { } plan) await cli.Store.SavePlanAsync(record.Id, plan, ct);
+            else await cli.Store.ClearPlanAsync(record.Id, ct);
+            await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Valid], ImportStatus.Cancelled, "Checked with rostra validate; nothing was imported.", ct);
             await ReportAsync(result.IsValid ? "valid" : "invalid", result, 0, result.Errors);
             return result.IsValid ? ExitCodes.Ok : ExitCodes.FileHasErrors;
         }
+
+        /// <summary>The validation context of an update or sync: rows compared with the district's users, the plan kept with the import.</summary>
+        private async Task<ValidationContext> PlanContextAsync(Guid id, string? programId, CancellationToken ct) =>
+            (await ContextAsync(ct)) with { Mode = Mode, Roster = cli.Store, ProgramId = programId, Plan = new Roster.StorePlanSink(cli.Store, id) };
 
         public async Task<int> ImportAsync(string? programId, CancellationToken ct)
         {
@@ -87,17 +147,27 @@ internal static class FileCommands
 
             var record = new ImportRecord(
                 Guid.NewGuid(), district.Id, programId, type, file.Name, await Sha256Async(stream, ct), ImportStatus.Validating,
-                0, 0, 0, 0, DateTimeOffset.UtcNow, "cli:" + Environment.UserName, DateTimeOffset.UtcNow);
+                0, 0, 0, 0, DateTimeOffset.UtcNow, "cli:" + Environment.UserName, DateTimeOffset.UtcNow, Mode: Mode);
             await cli.Store.CreateImportAsync(record, ct);
+            importId = record.Id;
             try
             {
-                var context = await ContextAsync(ct);
+                var context = Mode.HasPlan() ? await PlanContextAsync(record.Id, programId, ct) : await ContextAsync(ct);
                 var result = await ValidateWithProgressAsync(stream, context, ct);
                 await cli.Store.CompleteValidationAsync(record.Id, result.IsValid ? ImportStatus.Valid : ImportStatus.Invalid,
                     result.Rows, result.Errors, result.Warnings, ct);
+                if (result.Plan is { } plan) await cli.Store.SavePlanAsync(record.Id, plan, ct);
+                else if (Mode.HasPlan()) await cli.Store.ClearPlanAsync(record.Id, ct);
                 if (!result.IsValid)
                 {
                     await ReportAsync("invalid", result, 0, result.Errors);
+                    return ExitCodes.FileHasErrors;
+                }
+                // A sync over the deactivation threshold goes on only when --allow-deactivations names its number.
+                if (Roster.RosterSettings.FromEnvironment().CheckThreshold(result.Plan, AllowDeactivations) is { } threshold)
+                {
+                    await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Valid], ImportStatus.Cancelled, threshold.Message, CancellationToken.None);
+                    await ReportAsync("invalid", result, 0, [threshold]);
                     return ExitCodes.FileHasErrors;
                 }
                 if (!await cli.Store.TryTransitionAsync(record.Id, [ImportStatus.Valid], ImportStatus.Importing, null, ct))
@@ -173,12 +243,18 @@ internal static class FileCommands
             if (json)
             {
                 var report = new CliReport(status, district.Id, type.Slug(), result.Rows, imported,
-                    errors, result.Warnings);
+                    errors, result.Warnings, importId, Mode.Slug(), Mode.HasPlan() ? result.Plan?.Counts : null);
                 await cli.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJson.Indented));
                 return;
             }
 
             await cli.Out.WriteLineAsync(Summary(status, result, imported, errors));
+            if (Mode.HasPlan() && result.Plan is { } plan)
+            {
+                var c = plan.Counts;
+                string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
+                await cli.Out.WriteLineAsync($"Plan ({Mode.Slug()}): {N(c.Create)} new, {N(c.Update)} updated, {N(c.Unchanged)} unchanged, {N(c.Deactivate)} to deactivate, {N(c.Reactivate)} to reactivate.");
+            }
             foreach (var warning in result.Warnings) await cli.Out.WriteLineAsync(WarningLine(warning));
             foreach (var group in errors.GroupBy(e => e.Row))
             {
@@ -244,4 +320,5 @@ internal static class FileCommands
 
 /// <summary>The JSON object of SPEC.md §6.</summary>
 internal sealed record CliReport(
-    string Status, string District, string UserType, int Rows, int Imported, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings);
+    string Status, string District, string UserType, int Rows, int Imported, IReadOnlyList<ImportIssue> Errors, IReadOnlyList<ImportIssue> Warnings,
+    Guid? Id, string Mode, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] PlanCounts? Plan);

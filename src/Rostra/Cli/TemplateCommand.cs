@@ -1,21 +1,51 @@
 using System.CommandLine;
 using Rostra.Core;
+using Rostra.Core.Workbooks;
 
 namespace Rostra.Cli;
 
-/// <summary><c>rostra template TYPE</c>: the CSV template on stdout, UTF-8 with BOM, CRLF.</summary>
+/// <summary>
+/// <c>rostra template TYPE [--format csv|xlsx] [--district D]</c>: the template on stdout: CSV (UTF-8 with BOM, CRLF),
+/// or an Excel workbook, which for a district has a second sheet of its schools.
+/// </summary>
 internal static class TemplateCommand
 {
     public static Command Create(CliIo io)
     {
         var type = UserTypeArgument();
-        var command = new Command("template", "Print the CSV template of a user type.") { type };
+        var format = new Option<string>("--format") { Description = "csv or xlsx (an Excel workbook with drop-downs).", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "xlsx");
+        var district = new Option<string?>("--district") { Description = "With --format xlsx: add a sheet of the district's schools and their grades." };
+        var command = new Command("template", "Print the template of a user type: CSV, or an Excel workbook with --format xlsx.") { type, format, district };
         command.SetAction(async (parse, ct) =>
         {
-            var bytes = Templates.FileBytes(parse.GetValue(type));
-            await using var stdout = io.OpenStandardOutput();
-            await stdout.WriteAsync(bytes, ct);
-            return ExitCodes.Ok;
+            var userType = parse.GetValue(type);
+            var districtId = parse.GetValue(district);
+            if (parse.GetValue(format) != "xlsx")
+            {
+                if (districtId is not null)
+                {
+                    await io.Error.WriteLineAsync("--district goes with --format xlsx: the CSV template is the header row alone.");
+                    return ExitCodes.BadArguments;
+                }
+                await using var stdout = io.OpenStandardOutput();
+                await stdout.WriteAsync(Templates.FileBytes(userType), ct);
+                return ExitCodes.Ok;
+            }
+            if (districtId is null)
+            {
+                await using var stdout = io.OpenStandardOutput();
+                await TemplateWorkbook.WriteAsync(stdout, userType, null, ct);
+                return ExitCodes.Ok;
+            }
+            return await RostraCli.WithStoreAsync(io, parse, ct, async cli =>
+            {
+                var d = await cli.DistrictAsync(districtId, ct);
+                var schools = await cli.Store.ListSchoolsAsync(d.Id, ct);
+                await using var stdout = io.OpenStandardOutput();
+                await TemplateWorkbook.WriteAsync(stdout, userType, schools, ct);
+                return ExitCodes.Ok;
+            });
         });
         return command;
     }

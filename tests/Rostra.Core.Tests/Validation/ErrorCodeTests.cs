@@ -60,6 +60,7 @@ public sealed class ErrorCodeTests
             () => new Roster.RosterUsers(Roster.RosterUsers.Staff(1, Roles.Teacher, "ann.lee", email: "t@lincoln.org"))
                 .Validate(Rostra.Core.Roster.ImportMode.Update, UserType.Student, StudentHeader, Student()), 2, "Username", "ann.lee"),
         // "José" as a Mac writes it (é = 0x8E, Ž in Windows-1252) beside "Zoë" as Windows writes it (ë = 0xEB, Î on a Mac).
+        [IssueCodes.FieldDate] = new(() => Validate(UserType.Student, Corpus.CorpusFiles.Read("students-date.xlsx")), 2, "Grade", "03/04/2026"),
         [IssueCodes.FileEncodingUnknown] = new(
             () => Validate(UserType.Student, [.. CsvBytes(StudentHeader), .. "Jos"u8, 0x8E, .. ",Lee,ann.lee,Secret#12,3,1001,\r\nZo"u8, 0xEB, .. ",Lee,zoe.lee,Secret#12,3,1001,\r\n"u8]),
             null, null),
@@ -137,7 +138,7 @@ public sealed class ErrorCodeTests
                 "email.invalid", "email.duplicate", "email.taken", "email.required_for_sso", "password.too_short", "password.complexity",
                 "grade.invalid", "grade.not_offered", "school.unknown", "school.duplicate", "teacher_role.invalid",
                 "username.other_type",
-                "file.encoding_unknown",
+                "file.encoding_unknown", "field.date",
             ],
             IssueCodes.ErrorCodes);
         Assert.DoesNotContain(IssueCodes.FileEncodingFallback, IssueCodes.ErrorCodes);

@@ -114,6 +114,40 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task The_workbook_template_of_a_district_lists_its_schools_and_a_spreadsheets_workbook_imports_every_name_as_typed()
+    {
+        await using var box = await CliSandbox.CreateAsync("sqlite");
+        await box.SetUpDistrictAsync();
+        await CliSandbox.Ok(box.RunAsync("school", "add", "1002", "--district", "lincoln", "--name", "Washington Elementary", "--grades", "PK,TK,K-5"));
+
+        var template = await CliSandbox.Ok(box.RunAsync("template", "student", "--format", "xlsx", "--district", "lincoln"));
+        using (var workbook = new MemoryStream(template.StdoutBytes))
+        {
+            var format = Rostra.Core.Csv.CsvFile.Detect(workbook);
+            Assert.True(format.IsWorkbook);
+            Assert.Equal(StudentHeader.Split(','), Assert.Single(Rostra.Core.Csv.CsvFile.ReadRecords(workbook, format)).Fields);
+            using var zip = new System.IO.Compression.ZipArchive(workbook);
+            using var schools = new StreamReader(zip.GetEntry("xl/worksheets/sheet2.xml")!.Open());
+            var xml = await schools.ReadToEndAsync();
+            Assert.Contains(">00417<", xml, StringComparison.Ordinal);
+            Assert.Contains(">Washington Elementary<", xml, StringComparison.Ordinal);
+        }
+        Assert.Equal(2, (await box.RunAsync("template", "student", "--district", "lincoln")).ExitCode);
+
+        var file = box.WriteBytes("class.xlsx", File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Corpus", "students.xlsx")));
+        var run = await box.RunAsync("import", file, "--district", "lincoln", "--type", "student", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(6, Json(run).GetProperty("imported").GetInt32());
+        var list = await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--format", "json"));
+        Assert.Equal(
+            ["123456789012345 Nguyễn Trần", "jose.nunez José Núñez", "lech.walesa Lech Wałęsa", "simon.zak Šimon Žák", "sofia.munoz Sofía Muñoz", "zoe.bronte Zoë Brontë"],
+            Json(list).EnumerateArray()
+                .Select(u => $"{u.GetProperty("username").GetString()} {u.GetProperty("firstName").GetString()} {u.GetProperty("lastName").GetString()}")
+                .Where(u => !u.StartsWith("admin", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Bad_arguments_and_unknown_districts_or_programs_exit_2()
     {
         await using var box = await CliSandbox.CreateAsync("sqlite");

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Rostra.Core;
+using Rostra.Core.Workbooks;
 using Rostra.Storage;
 using Rostra.Web.Auth;
 using Rostra.Web.Imports;
@@ -21,13 +22,26 @@ internal static class ApiEndpoints
         var api = endpoints.MapGroup("/api")
             .RequireAuthorization(AuthSetup.DistrictAdminPolicy);
 
-        api.MapGet("/templates/{type}", (string type) =>
-                UserTypes.TryParse(type, out var userType)
-                    ? Results.File(Templates.FileBytes(userType), "text/csv; charset=utf-8", Templates.FileName(userType))
-                    : Results.NotFound(new ApiError("type.invalid", "There are templates for student, teacher and school-admin.")))
+        api.MapGet("/templates/{type}", async (string type, string? format, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+            {
+                if (!UserTypes.TryParse(type, out var userType))
+                    return Results.NotFound(new ApiError("type.invalid", "There are templates for student, teacher and school-admin."));
+                if (format is null || format.Equals("csv", StringComparison.OrdinalIgnoreCase))
+                    return Results.File(Templates.FileBytes(userType), "text/csv; charset=utf-8", Templates.FileName(userType));
+                if (!format.Equals("xlsx", StringComparison.OrdinalIgnoreCase))
+                    return Results.BadRequest(new ApiError("format.invalid", "The template comes as format=csv or format=xlsx."));
+                // The workbook of the caller's district: a second sheet lists its schools. A few kilobytes, so written
+                // whole before sending (the zip writer closes its archive with a synchronous write Kestrel refuses).
+                var schools = await store.ListSchoolsAsync(CurrentUser.From(principal).DistrictId, ct);
+                using var workbook = new MemoryStream();
+                await TemplateWorkbook.WriteAsync(workbook, userType, schools, ct);
+                return Results.File(workbook.ToArray(), TemplateWorkbook.ContentType, TemplateWorkbook.FileName(userType));
+            })
             .WithName("GetTemplate")
-            .WithSummary("The CSV template of a user type (student, teacher, school-admin).")
+            .WithSummary("The template of a user type (student, teacher, school-admin): CSV, or with format=xlsx an Excel workbook with the district's schools.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces(StatusCodes.Status200OK, contentType: TemplateWorkbook.ContentType)
+            .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
         api.MapGet("/schools", async (ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>

@@ -40,8 +40,8 @@
     dropZone.setAttribute('aria-disabled', String(!enabled));
     dropZone.classList.toggle('is-disabled', !enabled);
     dropHint.textContent = typeChosen()
-      ? `${templates[typeSelect.value].name} file, CSV, up to ${root.dataset.maxSize}.`
-      : `Choose a user type first. CSV files up to ${root.dataset.maxSize}.`;
+      ? `${templates[typeSelect.value].name} file, CSV or Excel workbook (.xlsx), up to ${root.dataset.maxSize}.`
+      : `Choose a user type first. CSV files and Excel workbooks (.xlsx) up to ${root.dataset.maxSize}.`;
   }
 
   typeSelect.addEventListener('change', refreshDropZone);

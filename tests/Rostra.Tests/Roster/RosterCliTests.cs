@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Rostra.Tests.Cli;
+
+namespace Rostra.Tests.Roster;
+
+/// <summary>
+/// The round trip on the command line, as a district would run it (SPEC §10): import, export, edit the file, sync it,
+/// read the plan, import it, see who is inactive, revert. On SQLite and PostgreSQL.
+/// </summary>
+public sealed class RosterCliTests
+{
+    public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
+
+    private static JsonElement Json(CliRun run) => JsonDocument.Parse(run.Stdout).RootElement;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_exported_roster_edited_and_synced_plans_applies_and_reverts(string provider)
+    {
+        await using var box = await CliSandbox.CreateAsync(provider);
+        await box.SetUpDistrictAsync();
+        var first = box.WriteFile("students.csv", TestTemplates.StudentHeader + "\r\n" +
+            "Ann,Lee,alee,Secret#123,3,1001,ann@lincoln.org\r\n" +
+            "Bo,Li,bli,Secret#456,4,1001,\r\n" +
+            "Cy,Ox,cox,Secret#789,5,1001,\r\n");
+        await CliSandbox.Ok(box.RunAsync("import", first, "--district", "lincoln", "--type", "student"));
+
+        var export = await CliSandbox.Ok(box.RunAsync("users", "export", "--district", "lincoln", "--type", "student"));
+        var lines = export.Stdout.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(TestTemplates.StudentHeader, lines[0]);
+        Assert.Equal("Ann,Lee,alee,,3,1001,ann@lincoln.org", lines[1]);
+        var unchanged = box.WriteFile("unchanged.csv", string.Join("\r\n", lines) + "\r\n");
+        var same = Json(await CliSandbox.Ok(box.RunAsync("validate", unchanged, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json")));
+        Assert.Equal(3, same.GetProperty("plan").GetProperty("unchanged").GetInt32());
+
+        // In the spreadsheet: Ann moves up a grade, Bo is deleted, Di is added.
+        var edited = box.WriteFile("edited.csv", string.Join("\r\n", lines[0], lines[1].Replace(",3,", ",4,", StringComparison.Ordinal), lines[3],
+            "Di,Ax,dax,Secret#000,2,1001,") + "\r\n");
+        var check = Json(await CliSandbox.Ok(box.RunAsync("validate", edited, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json")));
+        Assert.Equal("sync", check.GetProperty("mode").GetString());
+        var plan = check.GetProperty("plan");
+        Assert.Equal((1, 1, 1, 1, 0), (plan.GetProperty("create").GetInt32(), plan.GetProperty("update").GetInt32(), plan.GetProperty("unchanged").GetInt32(),
+            plan.GetProperty("deactivate").GetInt32(), plan.GetProperty("reactivate").GetInt32()));
+        Assert.True(check.GetProperty("id").TryGetGuid(out _));
+
+        var import = await CliSandbox.Ok(box.RunAsync("import", edited, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json"));
+        var done = Json(import);
+        Assert.Equal(("imported", 2), (done.GetProperty("status").GetString(), done.GetProperty("imported").GetInt32()));
+        var users = Json(await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--type", "student", "--format", "json")))
+            .EnumerateArray().ToDictionary(u => u.GetProperty("username").GetString()!);
+        Assert.Equal("4", users["alee"].GetProperty("grade").GetString());
+        Assert.False(users["bli"].GetProperty("active").GetBoolean());
+        Assert.True(users["dax"].GetProperty("active").GetBoolean());
+
+        var revert = await box.RunAsync("import", "revert", done.GetProperty("id").GetString()!, "--district", "lincoln");
+        Assert.True(revert.ExitCode == 0, revert.ToString());
+        var again = await box.RunAsync("import", "revert", done.GetProperty("id").GetString()!, "--district", "lincoln");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("import.revert_conflict", again.Stderr, StringComparison.Ordinal);
+        var back = Json(await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--type", "student", "--format", "json")))
+            .EnumerateArray().ToDictionary(u => u.GetProperty("username").GetString()!);
+        Assert.Equal(["alee", "bli", "cox"], back.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("3", back["alee"].GetProperty("grade").GetString());
+        Assert.True(back["bli"].GetProperty("active").GetBoolean());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_sync_over_the_threshold_exits_1_unless_allow_deactivations_names_its_number(string provider)
+    {
+        await using var box = await CliSandbox.CreateAsync(provider);
+        await box.SetUpDistrictAsync();
+        var rows = Enumerable.Range(1, 12).Select(i => $"S{i},Lee,stu{i},Secret#{i:000},3,1001,");
+        await CliSandbox.Ok(box.RunAsync("import", box.WriteFile("all.csv", TestTemplates.StudentHeader + "\r\n" + string.Join("\r\n", rows) + "\r\n"),
+            "--district", "lincoln", "--type", "student"));
+        var one = box.WriteFile("one.csv", TestTemplates.StudentHeader + "\r\nS1,Lee,stu1,,3,1001,\r\n");
+
+        var refused = await box.RunAsync("import", one, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json");
+        var wrong = await box.RunAsync("import", one, "--district", "lincoln", "--type", "student", "--mode", "sync", "--allow-deactivations", "10", "--format", "json");
+
+        Assert.Equal(1, refused.ExitCode);
+        var error = Json(refused).GetProperty("errors")[0];
+        Assert.Equal("import.deactivation_threshold", error.GetProperty("code").GetString());
+        Assert.Contains("11", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, wrong.ExitCode);
+        var active = Json(await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--type", "student", "--format", "json")));
+        Assert.All(active.EnumerateArray(), u => Assert.True(u.GetProperty("active").GetBoolean()));
+
+        var allowed = await box.RunAsync("import", one, "--district", "lincoln", "--type", "student", "--mode", "sync", "--allow-deactivations", "11");
+
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.Contains("11 to deactivate", allowed.Stdout, StringComparison.Ordinal);
+        var after = Json(await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--type", "student", "--format", "json")));
+        Assert.Equal(11, after.EnumerateArray().Count(u => !u.GetProperty("active").GetBoolean()));
+    }
+}
