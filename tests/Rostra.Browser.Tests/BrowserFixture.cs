@@ -24,19 +24,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     private WebApplication app = null!;
     private IPlaywright playwright = null!;
     private IRostraStore realStore = null!;
-    private SlowLookups slow = null!;
+    private HeldLookups held = null!;
 
-    /// <summary>Makes checking a file slow (each batch of username look-ups waits), until the result is disposed.</summary>
-    public IDisposable SlowChecking(TimeSpan delay)
-    {
-        slow.Delay = delay;
-        return new Restore(() => slow.Delay = TimeSpan.Zero);
-    }
+    /// <summary>Holds the checking of every file at its first username look-up, until the result is disposed.</summary>
+    public IDisposable HoldChecking() => held.Hold();
 
-    private sealed class Restore(Action action) : IDisposable
-    {
-        public void Dispose() => action();
-    }
+    /// <summary>Paces the checking of every file (each batch of username look-ups waits), until the result is disposed.</summary>
+    public IDisposable SlowChecking(TimeSpan pace) => held.Pace(pace);
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -49,7 +43,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         folder = Directory.CreateTempSubdirectory("rostra-browser-").FullName;
         var connection = Path.Combine(folder, "rostra.db");
         realStore = StoreFactory.Open(connection);
-        (Store, slow) = SlowLookups.Wrap(realStore);
+        (Store, held) = HeldLookups.Wrap(realStore);
         // Production settings, so the Secure auth cookie is exercised in a real browser.
         app = RostraWeb.Build(new WebSettings(connection, "http://127.0.0.1:0")
         {

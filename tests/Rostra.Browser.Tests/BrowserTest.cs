@@ -24,7 +24,10 @@ public abstract class BrowserTest(BrowserFixture fixture)
             ViewportSize = viewport,
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(15_000);
+        // Upper bounds for a page to show what a test waits for, not delays: a loaded machine (other builds beside the
+        // tests) can take many seconds, and a passing test never waits them out.
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
         // Intercept file choosers from the start: turning interception on inside RunAndWaitForFileChooserAsync
         // races a fast key press, and the chooser then opens unseen.
@@ -50,7 +53,7 @@ public abstract class BrowserTest(BrowserFixture fixture)
     /// </summary>
     protected static async Task KeepScreenshotAsync(IPage page, string screen)
     {
-        var folder = Path.Combine(ResultsFolder(), "screens");
+        var folder = Path.Combine(RepositoryFolder.Results, "screens");
         Directory.CreateDirectory(folder);
         var width = page.ViewportSize?.Width ?? 0;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{screen}-{width}.png"), FullPage = true });
@@ -60,7 +63,7 @@ public abstract class BrowserTest(BrowserFixture fixture)
     {
         try
         {
-            var folder = Path.Combine(ResultsFolder(), "screenshots");
+            var folder = Path.Combine(RepositoryFolder.Results, "screenshots");
             Directory.CreateDirectory(folder);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
         }
@@ -68,22 +71,5 @@ public abstract class BrowserTest(BrowserFixture fixture)
         {
             // The page is gone; the test's own failure is what matters.
         }
-    }
-
-    /// <summary>TestResults at the repository root (ROSTRA_TEST_RESULTS overrides).</summary>
-    private static string ResultsFolder()
-    {
-        if (Environment.GetEnvironmentVariable("ROSTRA_TEST_RESULTS") is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Rostra.slnx")))
-            {
-                return Path.Combine(dir.FullName, "TestResults");
-            }
-        }
-        return Path.Combine(AppContext.BaseDirectory, "TestResults");
     }
 }

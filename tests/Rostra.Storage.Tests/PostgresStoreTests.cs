@@ -82,7 +82,7 @@ public sealed partial class PostgresStoreTests
     {
         await using var monitor = new NpgsqlConnection(ConnectionString);
         await monitor.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             await using var command = new NpgsqlCommand(

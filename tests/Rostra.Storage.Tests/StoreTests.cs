@@ -438,8 +438,9 @@ public abstract partial class StoreTests : IAsyncLifetime
             {
                 if (row == 100)
                 {
-                    // While passwords are still being hashed, sign-ins and other imports keep writing.
-                    using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    // While passwords are still being hashed, sign-ins and other imports keep writing. Were they
+                    // blocked by the import, they would wait for it forever: the deadline only turns that into a failure.
+                    using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(90));
                     await Store.RecordFailedLoginAsync(id, null, quick.Token);
                     await Store.UpdateProgressAsync(other.Id, 10, 5, quick.Token);
                     await Store.AddDistrictAsync(new District("new-district", "New"), quick.Token);

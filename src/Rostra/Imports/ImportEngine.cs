@@ -205,7 +205,6 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             {
                 token.ThrowIfCancellationRequested();
                 hashes.Add(new RowHash(password.Row, password.PasswordProtected is null ? null : hasher.Hash(protector.Unprotect(password.PasswordProtected))));
-                if (settings.TestHashDelay > TimeSpan.Zero) await Task.Delay(settings.TestHashDelay, token);
             }
             if (await store.SaveChunkHashesAsync(chunk.ImportId, chunk.ChunkNo, worker, settings.NodeId, hashes, token))
             {
@@ -230,15 +229,8 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         // No heartbeat here: on PostgreSQL the write holds the import's row lock, which claimers skip; on SQLite it holds
         // the database's write lock. If this node dies, the transaction rolls back and the lease lapses.
         var write = new ImportWrite(import.Id, import.DistrictId, import.ProgramId);
-        Func<CancellationToken, Task>? beforeCommit = settings.TestPauseBeforeCommit > TimeSpan.Zero
-            ? async ct =>
-            {
-                logger.LogWarning("Import {ImportId}: final write paused before commit (test setting).", import.Id);
-                await Task.Delay(settings.TestPauseBeforeCommit, ct);
-            }
-            : null;
         var started = Stopwatch.GetTimestamp();
-        var result = await store.WriteStagedImportAsync(write, Worker(slot), beforeCommit, cancellationToken);
+        var result = await store.WriteStagedImportAsync(write, Worker(slot), beforeCommit: null, cancellationToken);
         if (result.Succeeded)
         {
             logger.LogInformation("Import {ImportId}: {Imported} users written by {Node} in {Ms} ms.",

@@ -33,12 +33,6 @@ public sealed record ImportEngineSettings(
     /// <summary>Heartbeats renew a lease three times per lease, so one late beat loses nothing.</summary>
     public TimeSpan HeartbeatTime => LeaseTime / 3;
 
-    /// <summary>Test only (<c>ROSTRA_TEST_HASH_DELAY_MS</c>): a pause after each hash, so a test can stop a node mid-hashing. Zero in production.</summary>
-    public TimeSpan TestHashDelay { get; init; }
-
-    /// <summary>Test only (<c>ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS</c>): a pause inside the final write just before it commits. Zero in production.</summary>
-    public TimeSpan TestPauseBeforeCommit { get; init; }
-
     public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
@@ -50,11 +44,7 @@ public sealed record ImportEngineSettings(
             Positive(get("ROSTRA_CHUNK_ROWS")) ?? 500,
             Positive(get("ROSTRA_LEASE_SECONDS")) is { } lease ? TimeSpan.FromSeconds(lease) : null,
             Positive(get("ROSTRA_JOB_POLL_MS")) is { } poll ? TimeSpan.FromMilliseconds(poll) : null,
-            Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
-        {
-            TestHashDelay = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_HASH_DELAY_MS")) ?? 0),
-            TestPauseBeforeCommit = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_TEST_PAUSE_BEFORE_COMMIT_MS")) ?? 0),
-        };
+            Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null);
     }
 
     private static int? Positive(string? text) =>

@@ -10,6 +10,7 @@ internal sealed class ImportPage(IPage page)
     public ILocator UploadButton => page.Locator(Selectors.UploadButton);
     public ILocator DropZone => page.Locator(Selectors.DropZone);
     public ILocator TemplateLinks => page.Locator(Selectors.TemplateLinks);
+    public ILocator TemplateWorkbookLinks => page.Locator(Selectors.TemplateWorkbookLinks);
     public ILocator RosterSyncedNotice => page.Locator(Selectors.RosterSyncedNotice);
     public ILocator WrongTemplateDialog => page.Locator(Selectors.WrongTemplateDialog);
     public ILocator ProgressDialog => page.Locator(Selectors.ProgressDialog);
@@ -72,11 +73,16 @@ internal sealed class ImportPage(IPage page)
 
     public Task CloseDialogAsync(ILocator dialog) => dialog.Locator(Selectors.DialogOk).ClickAsync();
 
-    /// <summary>The validation list as (row, column, value, message).</summary>
-    public async Task<IReadOnlyList<(string Row, string Column, string Value, string Message)>> ErrorsAsync()
+    /// <summary>The first cell (the row number) of every error shown.</summary>
+    public ILocator ErrorRowNumbers => ErrorRows.Locator("td:first-child");
+
+    /// <summary>
+    /// The validation list as (row, column, value, message), read once it shows <paramref name="count"/> errors: the title
+    /// shows as soon as validation ends, and the page of errors arrives a moment later.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Row, string Column, string Value, string Message)>> ErrorsAsync(int count)
     {
-        // The title shows as soon as validation ends; the page of errors arrives a moment later.
-        await Assertions.Expect(ErrorRows.First).ToBeVisibleAsync();
+        await Assertions.Expect(ErrorRows).ToHaveCountAsync(count);
         var rows = new List<(string, string, string, string)>();
         foreach (var row in await ErrorRows.AllAsync())
         {
@@ -93,6 +99,26 @@ internal sealed class ImportPage(IPage page)
         var path = await download.PathAsync();
         var text = await System.IO.File.ReadAllTextAsync(path, Encoding.UTF8);
         return (download.SuggestedFilename, text.TrimStart('\uFEFF'));
+    }
+
+    /// <summary>Downloads the Excel template of a user type (its slug) and returns its file name and bytes.</summary>
+    public async Task<(string FileName, byte[] Bytes)> DownloadTemplateWorkbookAsync(string type)
+    {
+        var link = page.Locator($"{Selectors.TemplateWorkbookLinks}[data-template-xlsx='{type}']");
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        return (download.SuggestedFilename, await System.IO.File.ReadAllBytesAsync(await download.PathAsync()));
+    }
+
+    /// <summary>UPLOAD, then pick an Excel workbook of these bytes.</summary>
+    public async Task UploadWorkbookAsync(string fileName, byte[] bytes)
+    {
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => UploadButton.ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload
+        {
+            Name = fileName,
+            MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Buffer = bytes,
+        });
     }
 
     public static FilePayload File(string fileName, string content) =>

@@ -15,7 +15,7 @@ internal sealed class LoginPage(IPage page)
         await page.FillAsync(Selectors.Username, username);
         await page.FillAsync(Selectors.Password, password);
         await page.ClickAsync(Selectors.SignIn);
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await PageLoads.SignedInAsync(page);
         return new DashboardPage(page);
     }
 

@@ -30,6 +30,7 @@ internal static class Selectors
 
     // Import Users
     public const string TemplateLinks = "a[data-template]";
+    public const string TemplateWorkbookLinks = "a[data-template-xlsx]";
     public const string UserType = "#user-type";
     public const string DropZone = "#drop-zone";
     public const string UploadButton = "#upload-button";

@@ -17,8 +17,8 @@ internal sealed class UsersPage(IPage page)
         return new UsersPage(page);
     }
 
-    public async Task<IReadOnlyList<string>> UsernamesAsync() =>
-        [.. (await Rows.Locator("td:nth-child(2)").AllInnerTextsAsync()).Select(u => u.Trim())];
+    /// <summary>The username cell of every row shown. Assert on it with Expect, which waits for the list the user will see.</summary>
+    public ILocator Usernames => Rows.Locator("td:nth-child(2)");
 
     public async Task FilterAsync(string? search = null, string? typeLabel = null, string? schoolValue = null)
     {

@@ -28,7 +28,7 @@ public sealed class UsersListTests(BrowserFixture fixture) : BrowserTest(fixture
         await users.Next.ClickAsync();
         await Expect(users.Count).ToHaveTextAsync("Showing 51–100 of 122 users");
         await Expect(users.PagerStatus).ToHaveTextAsync("Page 2 of 3");
-        Assert.Equal($"kid050.{district.Suffix}", (await users.UsernamesAsync())[0]);
+        await Expect(users.Usernames.First).ToHaveTextAsync($"kid050.{district.Suffix}");
         await users.Next.ClickAsync();
         await Expect(users.Count).ToHaveTextAsync("Showing 101–122 of 122 users");
         await Expect(users.PagerStatus).ToHaveTextAsync("Page 3 of 3");
@@ -46,7 +46,7 @@ public sealed class UsersListTests(BrowserFixture fixture) : BrowserTest(fixture
         await Expect(users.Count).ToHaveTextAsync("Showing 101–120 of 120 users");
         await Expect(users.PagerStatus).ToHaveTextAsync("Page 3 of 3");
         await Expect(page.Locator(Selectors.UserTypeFilter)).ToHaveValueAsync("student");
-        Assert.Equal($"kid120.{district.Suffix}", (await users.UsernamesAsync())[^1]);
+        await Expect(users.Usernames.Last).ToHaveTextAsync($"kid120.{district.Suffix}");
 
         // A page past the end shows the last page rather than nothing.
         await page.GotoAsync($"/programs/{district.ProgramId}/users?type=student&p=99");
@@ -79,7 +79,7 @@ public sealed class UsersListTests(BrowserFixture fixture) : BrowserTest(fixture
         await Expect(users.Rows).ToHaveCountAsync(1);
         await users.FilterAsync(search: "ava");
         await Expect(users.Rows).ToHaveCountAsync(2);
-        Assert.Equal([$"ava.{district.Suffix}", $"avalon.{district.Suffix}"], await users.UsernamesAsync());
+        await Expect(users.Usernames).ToHaveTextAsync([$"ava.{district.Suffix}", $"avalon.{district.Suffix}"]);
         await users.FilterAsync(search: $"SOFIA.{district.Suffix}@EXAMPLE");
         await Expect(users.Rows).ToHaveCountAsync(1);
         await Expect(users.Rows.First).ToContainTextAsync("Sofía Ramírez");

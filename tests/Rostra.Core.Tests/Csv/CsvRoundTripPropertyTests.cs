@@ -78,13 +78,13 @@ public sealed class CsvRoundTripPropertyTests
     [Fact]
     public void Reads_back_any_table_written_as_excel_writes_csv()
     {
-        Tables(0, 25).Where(Unambiguous).Sample(AssertReadsBack, iter: 400, print: t => t.ToString());
+        Tables(0, 25).Where(Unambiguous).SampleSeeded(AssertReadsBack, iter: 400, print: t => t.ToString());
     }
 
     [Fact]
     public void Reads_back_tables_larger_than_the_read_buffers()
     {
-        Tables(2500, 5000).Where(Unambiguous).Sample(AssertReadsBack, iter: 10, print: t => t.ToString());
+        Tables(2500, 5000).Where(Unambiguous).SampleSeeded(AssertReadsBack, iter: 10, print: t => t.ToString());
     }
 
     private static void AssertReadsBack(Table table)

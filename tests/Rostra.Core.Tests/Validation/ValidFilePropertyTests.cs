@@ -66,7 +66,7 @@ public sealed class ValidFilePropertyTests
     [Fact]
     public void Validates_and_reads_back_any_file_of_valid_students()
     {
-        Files.Sample(file =>
+        Files.SampleSeeded(file =>
         {
             var bytes = Write(file);
 

@@ -299,11 +299,14 @@ public sealed class CliTests
         var url = $"http://127.0.0.1:{port}";
         using var server = RostraProcess.Start(box.Directory, ["--db", box.Db, "serve", "--seed-demo", "--urls", url]);
         using var http = new HttpClient();
+        // Polls until the server answers; the deadline only bounds a server that never comes up (a loaded machine is slow).
         var healthy = false;
-        for (var i = 0; i < 100 && !healthy && !server.HasExited; i++)
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!healthy && !server.HasExited && DateTime.UtcNow < until)
         {
             try { healthy = (await http.GetAsync($"{url}/healthz")).IsSuccessStatusCode; }
-            catch (HttpRequestException) { await Task.Delay(200); }
+            catch (HttpRequestException) { }
+            if (!healthy) await Task.Delay(100);
         }
         Assert.True(healthy, "rostra serve did not answer /healthz");
         var login = await http.GetStringAsync($"{url}/login");

@@ -8,7 +8,7 @@ namespace Rostra.Tests.Durable;
 
 /// <summary>
 /// One <c>rostra serve</c> process, as a node behind a load balancer: its own port, data folder and node id, the shared
-/// database. Cheap hashing; the test-only slow-downs come through <c>ROSTRA_TEST_*</c>. Its log lines are kept.
+/// database. Cheap hashing unless the test asks for the real cost. Its log lines are kept.
 /// </summary>
 public sealed class ServeNode : IAsyncDisposable
 {

@@ -130,8 +130,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         Assert.All(names, name => Assert.False(name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal), name));
 
         var peak = PeakMemoryBytes(node.ProcessId);
-        output.WriteLine(table.ToString());
-        output.WriteLine($"Peak server memory (VmHWM): {peak / (1024 * 1024):N0} MiB; largest input {Corpus.Max(input => input.File(district).Length) / (1024 * 1024):N0} MiB.");
+        ProofReport.Write(output, "corpus", table.ToString());
+        ProofReport.Write(output, "corpus", $"Peak server memory (VmHWM): {peak / (1024 * 1024):N0} MiB; largest input {Corpus.Max(input => input.File(district).Length) / (1024 * 1024):N0} MiB.");
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         // Bounded by the work in flight, not the files (which add up to well over 100 MiB, and a zip that holds 1 GiB).
         Assert.True(peak < 1024L * 1024 * 1024, $"The server's memory peaked at {peak / (1024 * 1024):N0} MiB.");

@@ -37,7 +37,7 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
     public void Every_route_is_known_to_the_matrix_and_only_the_public_ones_are_anonymous()
     {
         var routes = Routes();
-        output.WriteLine($"{routes.Count} routes:");
+        ProofReport.Write(output, "matrix", $"{routes.Count} routes in the route table, {routes.Count(route => route.Access == Access.Anonymous)} public.");
         foreach (var route in routes)
         {
             output.WriteLine($"  {string.Join('|', route.Methods)} {route.Template} ({route.Access})");
@@ -78,7 +78,7 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
                 checkedCount++;
             }
         }
-        output.WriteLine($"{checkedCount} anonymous requests refused.");
+        ProofReport.Write(output, "matrix", $"{checkedCount} anonymous requests refused (401 or the login page).");
         Assert.True(checkedCount > 10);
     }
 
@@ -122,7 +122,7 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
                 checkedCount++;
             }
         }
-        output.WriteLine($"{checkedCount} requests as a {role}.");
+        ProofReport.Write(output, "matrix", $"{checkedCount} requests as a {role}: 403 on every admin surface.");
         Assert.True(checkedCount > 10);
     }
 
@@ -157,7 +157,7 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
                 }
             }
         }
-        output.WriteLine($"{compared} route × parameter × method cases compared.");
+        ProofReport.Write(output, "matrix", $"{compared} route × parameter × method cases: another district's id answered exactly as a missing one.");
         Assert.True(compared >= 10);
 
         // Nothing of the other district changed: its import is as it was, and no user was added to it.

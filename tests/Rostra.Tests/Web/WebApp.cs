@@ -103,7 +103,7 @@ public sealed partial class WebApp : IAsyncDisposable
     /// <summary>Polls an import until it is no longer validating or importing.</summary>
     public static async Task<JsonElement> WaitAsync(HttpClient client, Guid id)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             var import = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}");

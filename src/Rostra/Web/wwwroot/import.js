@@ -204,6 +204,7 @@
 
     const form = new FormData();
     form.append('type', type);
+    form.append('mode', (document.querySelector('input[name="mode"]:checked') || { value: 'create' }).value);
     form.append('program', root.dataset.program);
     form.append('file', file, file.name);
 
@@ -321,8 +322,28 @@
     showResults('No errors found',
       `${item.fileName} has ${numbers.format(item.rows)} ${item.rows === 1 ? kind[0] : kind[1]}, ready to import into ${root.dataset.programName}. Nothing is saved until you confirm.`,
       'success');
-    const confirm = button('CONFIRM', 'button button-primary', () => startImport(item, confirm));
+    const plan = item.plan;
+    let allow = null;
+    if (plan) {
+      $('results-text').textContent =
+        `${item.fileName}: ${numbers.format(plan.create)} new, ${numbers.format(plan.update)} updated, ${numbers.format(plan.unchanged)} unchanged, ` +
+        `${numbers.format(plan.deactivate)} to deactivate, ${numbers.format(plan.reactivate)} to reactivate. Nothing is saved until you confirm.`;
+    }
+    const confirm = button('CONFIRM', 'button button-primary', () => startImport(item, confirm, allow));
     confirm.id = 'confirm-button';
+    if (plan && item.deactivationLimit != null && plan.deactivate > item.deactivationLimit) {
+      // A sync over the threshold: the admin states the number before CONFIRM works.
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.id = 'allow-deactivations';
+      label.htmlFor = box.id;
+      label.textContent = ` Yes, deactivate ${numbers.format(plan.deactivate)} users who are not in this file`;
+      confirm.disabled = true;
+      box.addEventListener('change', () => { confirm.disabled = !box.checked; allow = box.checked ? plan.deactivate : null; });
+      $('results-actions').append(box, label);
+    }
+    if (plan) showChanges(item.id);
     const other = button('Choose another file', 'button', async () => {
       other.disabled = true;
       await post(`/api/imports/${item.id}/cancel`);
@@ -336,9 +357,9 @@
     confirm.focus();
   }
 
-  async function startImport(item, confirm) {
+  async function startImport(item, confirm, allow) {
     confirm.disabled = true;
-    const response = await post(`/api/imports/${item.id}/confirm`);
+    const response = await post(`/api/imports/${item.id}/confirm`, allow == null ? null : { allowDeactivations: allow });
     const body = await response.json().catch(() => null);
     if (response.status === 202 || response.status === 200) {
       work = { id: item.id, xhr: null, uploaded: true, cancelling: false };
@@ -618,6 +639,7 @@
     $('results-title').textContent = title;
     $('results-text').textContent = text;
     $('results-actions').replaceChildren();
+    $('changes')?.remove();
     $('error-list').hidden = true;
     $('warnings').hidden = true;
     announce(`${title}. ${text}`);
@@ -638,6 +660,7 @@
   function hideResults() {
     results.hidden = true;
     $('results-actions').replaceChildren();
+    $('changes')?.remove();
   }
 
   /** Keeps the import in the address, so a reload shows it again. */
@@ -773,8 +796,48 @@
 
   // ---- Small helpers ----
 
-  function post(url) {
-    return fetch(url, { method: 'POST', headers: { RequestVerificationToken: token, Accept: 'application/json' } });
+  function post(url, body) {
+    const headers = { RequestVerificationToken: token, Accept: 'application/json' };
+    if (body != null) headers['Content-Type'] = 'application/json';
+    return fetch(url, { method: 'POST', headers, body: body == null ? undefined : JSON.stringify(body) });
+  }
+
+  // The changes of an update or sync before CONFIRM, a page at a time.
+  async function showChanges(id, offset = 0) {
+    const response = await fetch(`/api/imports/${id}/changes?offset=${offset}&limit=20`, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return;
+    const page = await response.json();
+    let section = $('changes');
+    if (!section) {
+      section = document.createElement('section');
+      section.id = 'changes';
+      section.setAttribute('aria-label', 'Changes');
+      $('results-actions').after(section);
+    }
+    const table = document.createElement('table');
+    table.className = 'table';
+    const head = table.createTHead().insertRow();
+    for (const name of ['Row', 'Username', 'Action', 'Changes']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = name;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const item of page.items) {
+      const tr = body.insertRow();
+      tr.insertCell().textContent = item.row == null ? '' : item.row;
+      tr.insertCell().textContent = item.username;
+      tr.insertCell().textContent = item.action;
+      tr.insertCell().textContent = item.changes.map(c => c.field === 'Password' ? 'Password changes' : `${c.field}: ${c.from ?? '(blank)'} → ${c.to ?? '(blank)'}`).join('; ');
+    }
+    const caption = document.createElement('p');
+    caption.textContent = `Changes ${numbers.format(page.total === 0 ? 0 : offset + 1)}–${numbers.format(offset + page.items.length)} of ${numbers.format(page.total)}`;
+    const nav = document.createElement('div');
+    nav.className = 'actions';
+    if (offset > 0) nav.append(button('‹ Previous', 'button', () => showChanges(id, Math.max(0, offset - 20))));
+    if (offset + page.items.length < page.total) nav.append(button('Next ›', 'button', () => showChanges(id, offset + 20)));
+    section.replaceChildren(caption, table, nav);
   }
 
   function button(text, className, onClick) {
