@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Rostra.Core;
 using Rostra.Core.Validation;
 using Rostra.Storage.Migrations;
+using Rostra.Storage.Search;
 
 namespace Rostra.Storage.Sqlite;
 
@@ -37,6 +38,8 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // The user_search triggers fold names with the code's own folding (migration 007b).
+            connection.CreateFunction("rostra_fold", (string? text) => text is null ? null : SearchText.Fold(text), isDeterministic: true);
             await using var pragma = connection.CreateCommand();
             pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;";
             // journal_mode is kept in the file; setting it once per process is enough.
