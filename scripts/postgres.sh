@@ -49,4 +49,7 @@ if [[ $(psql_as_postgres "-c \"select 1 from pg_roles where rolname = '$ROLE'\""
     psql_as_postgres "-c \"create role $ROLE login createdb password '$PASSWORD'\""
 fi
 
+# Tests drop their databases WITH (FORCE); that may have to end a session of another role (e.g. autovacuum's).
+psql_as_postgres "-c \"grant pg_signal_backend to $ROLE\"" >/dev/null
+
 echo "PostgreSQL $PG_VERSION is up; tests use ROSTRA_TEST_PG=${ROSTRA_TEST_PG:-Host=127.0.0.1;Port=5432;Username=$ROLE;Password=$PASSWORD;Database=postgres}"

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Rostra.Core;
 using Rostra.Storage;
+using Rostra.Web.ImportErrors;
 using Rostra.Web.Imports;
 
 namespace Rostra.Tests.Cli;
@@ -34,8 +35,9 @@ public sealed class CommandLineEngineTests
 
         // The error report the web offers for it: the row as written, Password blank, and what is wrong.
         using var report = new MemoryStream();
-        await ErrorReport.WriteAsync(await store.GetImportHeaderAsync(import.Id, default), store.ReadErrorRowsAsync(import.Id, default),
-            await store.GetImportErrorsAsync(import.Id, 0, 100, default), report, default);
+        var header = await store.GetImportHeaderAsync(import.Id, default);
+        var reportLines = ReportLines.ReadAsync(header?.Count ?? 0, store.ReadImportErrorsAsync(import.Id, ErrorFilter.All, default), store.ReadErrorRowsAsync(import.Id, default), default);
+        await ErrorReport.WriteAsync(header, reportLines, report, default);
         var lines = Encoding.UTF8.GetString(report.ToArray()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("Bob,,bob,,3,1001,,3,Last Name:", lines[1], StringComparison.Ordinal);
