@@ -26,10 +26,13 @@ public sealed class CrashTests(ITestOutputHelper output)
         Confirmed,
     }
 
-    /// <summary>Every point on both databases in scripts/reliability.sh; one point on each in ./test.sh.</summary>
+    /// <summary>
+    /// Every point on both databases in scripts/reliability.sh; one point on each in ./test.sh. The validating point is
+    /// not in ./test.sh: the check reports its rows only at its end, so on a quiet machine a kill may land after it.
+    /// </summary>
     public static TheoryData<string, Point> Points() => FaultInjectionTests.FullSweep
         ? new() { { "sqlite", Point.Validating }, { "sqlite", Point.Hashing }, { "sqlite", Point.Confirmed }, { "postgres", Point.Validating }, { "postgres", Point.Hashing }, { "postgres", Point.Confirmed } }
-        : new() { { "sqlite", Point.Confirmed }, { "postgres", Point.Validating } };
+        : new() { { "sqlite", Point.Confirmed }, { "postgres", Point.Hashing } };
 
     [Theory]
     [MemberData(nameof(Points))]
