@@ -1,3 +1,4 @@
+using Rostra.Browser.Tests.Pages;
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
 
@@ -51,6 +52,10 @@ public abstract class BrowserTest(BrowserFixture fixture)
     /// Keeps a full-page screenshot of a screen under TestResults/screens, named after the screen and the window
     /// width, for a person to look at.
     /// </summary>
+    /// <summary>Opens the sign-in page and signs in with the test password; the dashboard it lands on.</summary>
+    private protected static async Task<DashboardPage> SignInAsync(IPage page, string username) =>
+        await (await new LoginPage(page).GotoAsync()).SignInAsync(username, BrowserFixture.Password);
+
     protected static async Task KeepScreenshotAsync(IPage page, string screen)
     {
         var folder = Path.Combine(RepositoryFolder.Results, "screens");

@@ -132,7 +132,7 @@ public sealed class ImportFlowTests(BrowserFixture fixture) : BrowserTest(fixtur
     {
         var district = await Fixture.CreateDistrictAsync(rosterSync: "clever");
         // The dashboard offers no import to this district; the address still answers, and says why.
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         var import = await ImportPage.GotoAsync(page, district.ProgramId);
 
         await Expect(import.RosterSyncedNotice).ToBeVisibleAsync();

@@ -24,7 +24,7 @@ public sealed class NavigationTests(BrowserFixture fixture) : BrowserTest(fixtur
     public Task Schools_list_leads_to_school_details_with_id_name_and_grades() => WithPageAsync(async page =>
     {
         var district = await Fixture.CreateDistrictAsync();
-        var dashboard = await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        var dashboard = await SignInAsync(page, district.Admin);
         await dashboard.OpenImportUsersAsync("Reading Plus");
 
         var schools = await new NavigationBar(page).SchoolsAsync();

@@ -34,7 +34,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : BrowserTest(fix
     public Task Every_state_of_the_import_page_has_no_violations(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var district = await Fixture.CreateDistrictAsync();
-        var dashboard = await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        var dashboard = await SignInAsync(page, district.Admin);
         var import = await dashboard.OpenImportUsersAsync("Reading Plus");
         await Expect(import.UploadButton).ToBeDisabledAsync();
         await Axe.AssertAccessibleAsync(page, "the import page");
@@ -67,7 +67,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : BrowserTest(fix
     public Task Users_schools_and_history_have_no_violations(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var district = await Fixture.CreateDistrictAsync();
-        var dashboard = await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        var dashboard = await SignInAsync(page, district.Admin);
         var import = await dashboard.OpenImportUsersAsync("Reading Plus");
         await import.ChooseUserTypeAsync("Student");
         await import.UploadAsync("class-3a.csv", district.StudentsWithErrors());
@@ -99,7 +99,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : BrowserTest(fix
     public Task A_roster_synced_district_import_page_has_no_violations(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var district = await Fixture.CreateDistrictAsync(rosterSync: "clever");
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         var import = await ImportPage.GotoAsync(page, district.ProgramId);
         await Expect(import.RosterSyncedNotice).ToBeVisibleAsync();
         await Axe.AssertAccessibleAsync(page, "the import page of a roster-synced district");

@@ -17,7 +17,7 @@ public sealed class MyAccountTests(BrowserFixture fixture) : BrowserTest(fixture
         var username = $"sofia.{district.Suffix}";
         await Fixture.AddStudentAsync(district, username, "Sofía", "Ramírez");
 
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(username, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, username);
 
         var me = new MyAccountPage(page);
         await Expect(me.Title).ToHaveTextAsync("Hello, Sofía");
@@ -53,7 +53,7 @@ public sealed class MyAccountTests(BrowserFixture fixture) : BrowserTest(fixture
         var username = $"tia.{district.Suffix}";
         await Fixture.AddTeacherAsync(district, username, "Tia", "Ng");
 
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(username, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, username);
 
         var me = new MyAccountPage(page);
         await Expect(me.Title).ToHaveTextAsync("Hello, Tia");

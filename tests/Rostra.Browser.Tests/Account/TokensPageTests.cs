@@ -15,7 +15,7 @@ public sealed class TokensPageTests(BrowserFixture fixture) : BrowserTest(fixtur
     public Task An_admin_creates_a_token_sees_it_once_and_revokes_it(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var district = await Fixture.CreateDistrictAsync();
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         await page.GetByRole(AriaRole.Link, new() { Name = "manage your API tokens" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API tokens", Level = 1 })).ToBeVisibleAsync();
         await Axe.AssertAccessibleAsync(page, "the API tokens page");

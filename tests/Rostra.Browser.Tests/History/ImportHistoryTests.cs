@@ -19,7 +19,7 @@ public sealed class ImportHistoryTests(BrowserFixture fixture) : BrowserTest(fix
         await AddImportAsync(district, "fall-students.csv", ImportStatus.Completed, rows: 3, processed: 3, imported: 3, "3 users imported.");
         await AddImportAsync(district, "whole-district.csv", ImportStatus.Cancelled, rows: 100_000, processed: 88_000, imported: 0, "Cancelled. Nothing was imported.");
         await AddImportAsync(district, "teachers-final.csv", ImportStatus.Failed, rows: 40, processed: 40, imported: 0, "The import failed. Upload the file again.");
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
 
         var history = await HistoryPage.GotoAsync(page, district.ProgramId);
         await Expect(history.Rows).ToHaveCountAsync(3);

@@ -12,7 +12,7 @@ public sealed class ErrorListBrowserTests(BrowserFixture fixture) : BrowserTest(
 {
     private async Task<ImportPage> SignInToImportAsync(IPage page, TestDistrict district)
     {
-        var dashboard = await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        var dashboard = await SignInAsync(page, district.Admin);
         var import = await dashboard.OpenImportUsersAsync("Reading Plus");
         await import.ChooseUserTypeAsync("Student");
         return import;

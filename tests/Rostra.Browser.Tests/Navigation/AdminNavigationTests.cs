@@ -14,7 +14,7 @@ public sealed class AdminNavigationTests(BrowserFixture fixture) : BrowserTest(f
     public Task The_admin_menu_is_the_only_navigation_and_every_item_fits_the_screen(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var district = await Fixture.CreateDistrictAsync();
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         await UsersPage.GotoAsync(page, district.ProgramId);
         await Expect(page.Locator(Selectors.ProgramBar)).ToContainTextAsync("Users");
 
@@ -44,7 +44,7 @@ public sealed class AdminNavigationTests(BrowserFixture fixture) : BrowserTest(f
     public Task The_dashboard_links_to_import_history_and_offers_import_only_where_it_is_possible(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var synced = await Fixture.CreateDistrictAsync(rosterSync: "clever");
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(synced.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, synced.Admin);
         var card = page.Locator(Selectors.ProgramCards).First;
         await Expect(card.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Import users" })).ToHaveCountAsync(0);
         await Expect(card).ToContainTextAsync("Clever");
@@ -55,7 +55,7 @@ public sealed class AdminNavigationTests(BrowserFixture fixture) : BrowserTest(f
         await page.Locator(Selectors.SignOut).ClickAsync();
 
         var district = await Fixture.CreateDistrictAsync();
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         card = page.Locator(Selectors.ProgramCards).First;
         await Expect(card.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Import users" })).ToHaveCountAsync(1);
         await Expect(card.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Import history" })).ToHaveCountAsync(1);

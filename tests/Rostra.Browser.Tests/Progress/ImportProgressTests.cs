@@ -18,7 +18,7 @@ public sealed partial class ImportProgressTests(BrowserFixture fixture) : Browse
     public Task A_long_check_shows_its_step_figures_time_left_and_goes_on_when_the_page_is_left(string viewport) => WithPageAsync(Viewports.Named(viewport), async page =>
     {
         var district = await Fixture.CreateDistrictAsync();
-        var dashboard = await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        var dashboard = await SignInAsync(page, district.Admin);
         var import = await dashboard.OpenImportUsersAsync("Reading Plus");
         await import.ChooseUserTypeAsync("Student");
         // Look-ups slowed, so the check takes long enough on any machine to be followed.

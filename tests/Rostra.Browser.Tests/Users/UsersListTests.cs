@@ -19,7 +19,7 @@ public sealed class UsersListTests(BrowserFixture fixture) : BrowserTest(fixture
         {
             await Fixture.AddStudentAsync(district, $"kid{i:000}.{district.Suffix}", $"Kid{i}", "Lopez");
         }
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         var users = await UsersPage.GotoAsync(page, district.ProgramId);
 
         // 120 students, the admin and the teacher: 122 users, 50 a page.
@@ -62,7 +62,7 @@ public sealed class UsersListTests(BrowserFixture fixture) : BrowserTest(fixture
         await Fixture.AddStudentAsync(district, $"ava.{district.Suffix}", "Ava", "Garcia");
         await Fixture.AddStudentAsync(district, $"sofia.{district.Suffix}", "Sofía", "Ramírez", $"sofia.{district.Suffix}@example.org");
         await Fixture.AddStudentAsync(district, $"avalon.{district.Suffix}", "Avalon", "Stone");
-        await new LoginPage(page).GotoAsync().ContinueWith(t => t.Result.SignInAsync(district.Admin, BrowserFixture.Password)).Unwrap();
+        await SignInAsync(page, district.Admin);
         var users = await UsersPage.GotoAsync(page, district.ProgramId);
 
         await users.FilterAsync(search: "Ava Garcia");
