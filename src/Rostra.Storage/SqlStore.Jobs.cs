@@ -186,6 +186,19 @@ internal abstract partial class SqlStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task SaveChunkProgressAsync(Guid importId, int chunkNo, string worker, int doneRows, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "UPDATE import_chunks SET done_rows = @done WHERE import_id = @id AND chunk_no = @chunk AND status = @claimed AND claimed_by = @worker");
+        Add(command, "done", doneRows);
+        Add(command, "id", importId);
+        Add(command, "chunk", chunkNo);
+        Add(command, "claimed", ChunkClaimed);
+        Add(command, "worker", worker);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<StagedPassword>> GetChunkPasswordsAsync(Guid importId, int chunkNo, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -351,14 +364,14 @@ internal abstract partial class SqlStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
-            "SELECT chunk_no, first_row, last_row, rows, status, claimed_by, hashed_by, hashed_at FROM import_chunks WHERE import_id = @id ORDER BY chunk_no");
+            "SELECT chunk_no, first_row, last_row, rows, status, claimed_by, hashed_by, hashed_at, done_rows FROM import_chunks WHERE import_id = @id ORDER BY chunk_no");
         Add(command, "id", importId);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         var chunks = new List<ChunkInfo>();
         while (await r.ReadAsync(cancellationToken))
         {
             chunks.Add(new ChunkInfo(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetString(4),
-                NullableString(r, 5), NullableString(r, 6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7)));
+                NullableString(r, 5), NullableString(r, 6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.GetInt32(8)));
         }
         return chunks;
     }

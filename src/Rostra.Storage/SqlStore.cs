@@ -17,13 +17,20 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>How many names one set-based lookup sends at most.</summary>
     protected const int LookupChunk = 5_000;
 
+    /// <summary>
+    /// Staged users moved into the directory per statement of a write: a batch takes well under a second, so the
+    /// rows written so far (<see cref="ImportWrite.Written"/>) move at least every second, in the one transaction.
+    /// </summary>
+    protected const int MoveBatch = 20_000;
+
     private const string UserColumns =
         "id, district_id, username, first_name, last_name, email, roles, password_hash, security_stamp, active";
 
     protected const string ImportColumns =
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
         "imported, created_at, created_by, updated_at, message, hashed_rows, chunks, " +
-        "mode, plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate, active_users, completed_at, reverted_at";
+        "mode, plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate, active_users, completed_at, reverted_at, " +
+        "step, step_done, step_total";
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -479,7 +486,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         ImportModes.TryParse(r.GetString(17), out var mode) ? mode : ImportMode.Create,
         r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23)),
         r.IsDBNull(24) ? null : r.GetFieldValue<DateTimeOffset>(24),
-        r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25));
+        r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25),
+        r.IsDBNull(26) ? null : new ImportStepProgress(r.GetString(26), r.IsDBNull(27) ? 0 : r.GetInt64(27), r.IsDBNull(28) ? null : r.GetInt64(28)));
 
     public async Task<bool> TryTransitionAsync(Guid importId, IReadOnlyCollection<string> from, string to, string? message, CancellationToken cancellationToken)
     {
@@ -506,6 +514,23 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         Add(command, "id", importId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task SaveStepAsync(Guid importId, ImportStepProgress? step, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // Only while the import runs: a late write never dresses up an import that ended.
+        await using var command = Command(connection,
+            "UPDATE imports SET step = @step, step_done = @step_done, step_total = @step_total " +
+            $"WHERE id = @id AND {InSet("status", "@running")}");
+        Add(command, "step", step?.Step);
+        Add(command, "step_done", step?.Done);
+        Add(command, "step_total", step?.Total);
+        Add(command, "id", importId);
+        AddSet(command, "running", Running);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static readonly string[] Running = [ImportStatus.Validating, ImportStatus.Importing];
 
     public async Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken, IReadOnlyList<ErrorCount>? counts = null)
     {

@@ -17,7 +17,8 @@ public static class FileValidator
     /// <summary>Rows per set-based look-up of taken usernames and emails.</summary>
     internal const int LookupBatch = 4096;
 
-    private const int ProgressEvery = 2000;
+    /// <summary>Rows between two progress reports: often enough that the figure moves every second on a slow look-up.</summary>
+    private const int ProgressEvery = 500;
 
     /// <summary>
     /// The most <c>field.replaced_characters</c> warnings one file gets: warnings are kept whole in memory and in the

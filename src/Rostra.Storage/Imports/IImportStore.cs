@@ -22,6 +22,12 @@ public interface IImportStore
     Task UpdateProgressAsync(Guid importId, int rows, int processedRows, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records the step a running (<c>validating</c> or <c>importing</c>) import is in and how far it is, for every node
+    /// to show; null clears it. Nothing happens once the import is in another state.
+    /// </summary>
+    Task SaveStepAsync(Guid importId, ImportStepProgress? step, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores the outcome of validation: counts, errors (in order) and warnings, and the new status — only while the import
     /// is still validating or importing (a cancel is never overwritten). <paramref name="errors"/> are the errors kept in
     /// detail; <paramref name="counts"/> the count of every code and column of all errors (from <paramref name="errors"/>

@@ -25,4 +25,5 @@ public sealed record ImportRecord(
     ImportMode Mode = ImportMode.Create,
     RosterPlan? Plan = null,
     DateTimeOffset? CompletedAt = null,
-    DateTimeOffset? RevertedAt = null);
+    DateTimeOffset? RevertedAt = null,
+    ImportStepProgress? Step = null);

@@ -37,6 +37,9 @@ public interface IJobStore
     /// <summary>Extends the lease of a chunk this worker holds; false when it lost it or the import ended.</summary>
     Task<bool> RenewChunkLeaseAsync(Guid importId, int chunkNo, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>Records how many passwords of a chunk this worker has hashed so far, while it holds the chunk.</summary>
+    Task SaveChunkProgressAsync(Guid importId, int chunkNo, string worker, int doneRows, CancellationToken cancellationToken);
+
     /// <summary>The rows of one chunk with their protected passwords, in row order.</summary>
     Task<IReadOnlyList<StagedPassword>> GetChunkPasswordsAsync(Guid importId, int chunkNo, CancellationToken cancellationToken);
 

@@ -234,7 +234,8 @@ internal sealed class PostgresStore : SqlStore
             }
             try
             {
-                await MoveStageAsync(connection, transaction, write, cancellationToken);
+                write.Written?.Report(written);
+                await MoveStageAsync(connection, transaction, write, written, cancellationToken);
                 if (!await CompleteImportAsync(connection, transaction, write, creates + written, cancellationToken))
                 {
                     await transaction.RollbackAsync(cancellationToken);
@@ -321,23 +322,48 @@ internal sealed class PostgresStore : SqlStore
         await writer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task MoveStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, CancellationToken cancellationToken)
+    /// <remarks>
+    /// In batches of <see cref="SqlStore.MoveBatch"/> stage rows by <c>row</c> (the file's order), each one telling
+    /// <see cref="ImportWrite.Written"/> the users written so far, after the <paramref name="written"/> the plan wrote. A
+    /// stage larger than one batch is indexed by row first, so each batch reads only its own rows.
+    /// </remarks>
+    private static async Task MoveStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, int written, CancellationToken cancellationToken)
     {
+        int firstRow, lastRow;
+        await using (var range = new NpgsqlCommand("SELECT COALESCE(MIN(row), 0), COALESCE(MAX(row), -1) FROM import_stage", connection, transaction))
+        await using (var r = await range.ExecuteReaderAsync(cancellationToken))
+        {
+            await r.ReadAsync(cancellationToken);
+            (firstRow, lastRow) = (r.GetInt32(0), r.GetInt32(1));
+        }
+        if (lastRow - firstRow >= MoveBatch)
+        {
+            await using var index = new NpgsqlCommand("CREATE INDEX ON import_stage (row)", connection, transaction);
+            await index.ExecuteNonQueryAsync(cancellationToken);
+        }
         string[] statements =
         [
             "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
-            "SELECT id, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, now(), @import_id FROM import_stage ORDER BY row",
+            "SELECT id, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, now(), @import_id FROM import_stage " +
+            "WHERE row >= @from AND row < @to ORDER BY row",
             "INSERT INTO user_schools (district_id, user_id, school_id) " +
-            "SELECT @district_id, s.id, x.school_id FROM import_stage s CROSS JOIN LATERAL unnest(s.school_ids) AS x(school_id)",
+            "SELECT @district_id, s.id, x.school_id FROM import_stage s CROSS JOIN LATERAL unnest(s.school_ids) AS x(school_id) WHERE s.row >= @from AND s.row < @to",
             "INSERT INTO user_programs (district_id, user_id, program_id) " +
-            "SELECT @district_id, s.id, x.program_id FROM import_stage s CROSS JOIN LATERAL unnest(s.program_ids) AS x(program_id)",
+            "SELECT @district_id, s.id, x.program_id FROM import_stage s CROSS JOIN LATERAL unnest(s.program_ids) AS x(program_id) WHERE s.row >= @from AND s.row < @to",
         ];
-        foreach (var sql in statements)
+        for (var from = firstRow; from <= lastRow; from += MoveBatch)
         {
-            await using var command = new NpgsqlCommand(sql, connection, transaction);
-            command.Parameters.AddWithValue("district_id", write.DistrictId);
-            command.Parameters.AddWithValue("import_id", write.ImportId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            for (var i = 0; i < statements.Length; i++)
+            {
+                await using var command = new NpgsqlCommand(statements[i], connection, transaction);
+                command.Parameters.AddWithValue("district_id", write.DistrictId);
+                command.Parameters.AddWithValue("import_id", write.ImportId);
+                command.Parameters.AddWithValue("from", from);
+                command.Parameters.AddWithValue("to", from + MoveBatch);
+                var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+                if (i == 0) written += rows;
+            }
+            write.Written?.Report(written);
         }
     }
 }

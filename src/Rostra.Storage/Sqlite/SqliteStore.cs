@@ -233,7 +233,8 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             await transaction.RollbackAsync(cancellationToken);
             return new WriteResult(false, 0, conflicts);
         }
-        await MoveStageAsync(connection, transaction, write, cancellationToken);
+        write.Written?.Report(written);
+        await MoveStageAsync(connection, transaction, write, written, cancellationToken);
         if (!await CompleteImportAsync(connection, transaction, write, count + written, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -247,27 +248,41 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         ExecuteAsync(connection, null, "DROP TABLE IF EXISTS temp.import_stage", CancellationToken.None);
 
     /// <summary>Moves the temp stage into users (ids from max(id) + 1), user_schools and user_programs; under the write lock.</summary>
-    private async Task MoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, CancellationToken cancellationToken)
+    /// <remarks>In batches of <see cref="MoveBatch"/> stage rows (by <c>seq</c>, the stage's key), each one telling
+    /// <see cref="ImportWrite.Written"/> the users written so far, after the <paramref name="written"/> the plan wrote.</remarks>
+    private async Task MoveStageAsync(SqliteConnection connection, SqliteTransaction transaction, ImportWrite write, int written, CancellationToken cancellationToken)
     {
-        long lastId;
+        long lastId, lastSeq;
         await using (var max = Command(connection, "SELECT COALESCE(MAX(id), 0) FROM users", transaction))
             lastId = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        await using (var max = Command(connection, "SELECT COALESCE(MAX(seq), 0) FROM temp.import_stage", transaction))
+            lastSeq = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         string[] statements =
         [
             "INSERT INTO users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, created_at, import_id) " +
-            "SELECT @last_id + seq, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, @now, @import_id FROM import_stage ORDER BY seq",
-            "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.school_ids) j",
-            "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.program_ids) j",
+            "SELECT @last_id + seq, @district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, 0, @now, @import_id FROM import_stage " +
+            "WHERE seq > @from AND seq <= @to ORDER BY seq",
+            "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.school_ids) j " +
+            "WHERE s.seq > @from AND s.seq <= @to",
+            "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, @last_id + s.seq, j.value FROM import_stage s, json_each(s.program_ids) j " +
+            "WHERE s.seq > @from AND s.seq <= @to",
         ];
         var now = Now();
-        foreach (var sql in statements)
+        for (long from = 0; from < lastSeq; from += MoveBatch)
         {
-            await using var command = Command(connection, sql, transaction);
-            Add(command, "last_id", lastId);
-            Add(command, "district_id", write.DistrictId);
-            Add(command, "now", now);
-            Add(command, "import_id", write.ImportId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            for (var i = 0; i < statements.Length; i++)
+            {
+                await using var command = Command(connection, statements[i], transaction);
+                Add(command, "last_id", lastId);
+                Add(command, "district_id", write.DistrictId);
+                Add(command, "now", now);
+                Add(command, "import_id", write.ImportId);
+                Add(command, "from", from);
+                Add(command, "to", from + MoveBatch);
+                var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+                if (i == 0) written += rows;
+            }
+            write.Written?.Report(written);
         }
     }
 

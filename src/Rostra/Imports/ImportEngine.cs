@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Rostra.Core;
+using Rostra.Core.Csv;
 using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
@@ -23,8 +24,12 @@ namespace Rostra.Imports;
 /// Cancel is a status change: workers see it when they renew a lease or save a chunk, and housekeeping deletes the
 /// staged rows (and so the protected passwords) of every import that ended.
 /// </summary>
-public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger)
+public sealed class ImportEngine(
+    IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger, ImportProgress? progress = null)
 {
+    /// <summary>What this process's imports are doing now, for the API of this node.</summary>
+    private readonly ImportProgress live = progress ?? new ImportProgress();
+
     /// <summary>Valid rows sent to the database at once while staging.</summary>
     private const int StageBatch = 2000;
 
@@ -34,6 +39,9 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
 
     public ImportEngineSettings Settings => settings;
+
+    /// <summary>The steps and chunks this process is working on right now.</summary>
+    public ImportProgress Progress => live;
 
     /// <summary>The claim token of one worker slot: node, process run, slot.</summary>
     public string Worker(int slot) => $"{settings.NodeId}:{run}:{slot}";
@@ -51,13 +59,19 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         await using var heartbeat = Heartbeat.Start(
             ct => store.RenewImportLeaseAsync(import.Id, worker, LeaseEnd(), ct), settings.HeartbeatTime, cancellationToken, logger);
         var token = heartbeat.Token;
+        var steps = new StepWriter(store, live, import.Id, logger);
         try
         {
+            // Reading: one quick pass over the bytes, which also counts the file's rows, about.
+            await steps.BeginAsync(ImportSteps.Reading, file.Length, token);
+            var estimate = RowEstimate.Count(file, read => steps.Report(read), token);
+            steps.EstimateRows(estimate);
             var context = await ValidationContexts.CreateAsync(store, district, import.UserType, limits, token);
             // An update or sync compares every row with the district's users and keeps its plan (SPEC §10).
             if (import.Mode.HasPlan())
                 context = context with { Mode = import.Mode, Roster = store, ProgramId = import.ProgramId, Plan = new Roster.StorePlanSink(store, import.Id) };
-            var result = await FileValidator.ValidateAsync(file, context, progress, token);
+            await steps.BeginAsync(ImportSteps.Checking, estimate, token);
+            var result = await FileValidator.ValidateAsync(file, context, new CheckingProgress(steps, progress), token);
             if (!result.IsValid)
             {
                 if (import.Mode.HasPlan()) await store.ClearPlanAsync(import.Id, CancellationToken.None);
@@ -65,15 +79,21 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 if (ErrorRowCells.Read(file, errorRows, token) is { } cells)
                     await store.SaveErrorRowsAsync(import.Id, cells.Header, cells.Rows, token);
                 token.ThrowIfCancellationRequested();
+                await steps.DisposeAsync();
                 await store.CompleteValidationAsync(import.Id, ImportStatus.Invalid, result.Rows, result.Errors, result.Warnings, CancellationToken.None, result.Counts);
                 return result;
             }
 
+            // The real count now: what the import's rows say from here on, and what a cancel leaves in the history.
+            await store.UpdateProgressAsync(import.Id, result.Rows, result.Rows, token);
+            await steps.BeginAsync(ImportSteps.Preparing, result.Rows, token);
             if (ErrorRowCells.Read(file, new HashSet<int>(), token) is { } header)
                 await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
             file.Position = 0;
-            await StageAsync(import, context, file, token);
+            await StageAsync(import, context, file, steps, token);
             if (result.Plan is { } plan) await store.SavePlanAsync(import.Id, plan, token);
+            await store.SaveStepAsync(import.Id, null, token);
+            await steps.DisposeAsync();
             if (!await store.CompleteStagingAsync(import.Id, result.Rows, result.Warnings, CancellationToken.None))
             {
                 await store.PurgeStagedRowsAsync(import.Id, CancellationToken.None);
@@ -103,9 +123,23 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.Failed);
             throw;
         }
+        finally
+        {
+            await steps.DisposeAsync();
+        }
     }
 
-    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, CancellationToken cancellationToken)
+    /// <summary>Rows checked: to the step (and so the page), and to the caller's progress (the command line's bar).</summary>
+    private sealed class CheckingProgress(StepWriter steps, IProgress<ValidationProgress>? caller) : IProgress<ValidationProgress>
+    {
+        public void Report(ValidationProgress value)
+        {
+            steps.Report(value.Rows);
+            caller?.Report(value);
+        }
+    }
+
+    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, StepWriter steps, CancellationToken cancellationToken)
     {
         var protector = vault.For(import.Id);
         var batch = new List<StagedRow>(StageBatch);
@@ -117,8 +151,10 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             if (batch.Count < StageBatch) continue;
             await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
             batch.Clear();
+            steps.Report(index);
         }
         await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
+        steps.Report(index);
     }
 
     /// <summary>
@@ -240,11 +276,21 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             var passwords = await store.GetChunkPasswordsAsync(chunk.ImportId, chunk.ChunkNo, token);
             var protector = vault.For(chunk.ImportId);
             var hashes = new List<RowHash>(passwords.Count);
+            var saved = Stopwatch.GetTimestamp();
+            var saving = Task.CompletedTask;
             foreach (var password in passwords)
             {
                 token.ThrowIfCancellationRequested();
                 hashes.Add(new RowHash(password.Row, password.PasswordProtected is null ? null : hasher.Hash(protector.Unprotect(password.PasswordProtected))));
+                live.ReportChunk(chunk.ImportId, chunk.ChunkNo, hashes.Count);
+                // The other nodes see the chunk move too, a second behind at most; the hashing never waits for it.
+                if (saving.IsCompleted && Stopwatch.GetElapsedTime(saved) >= StepWriter.Interval)
+                {
+                    saved = Stopwatch.GetTimestamp();
+                    saving = SaveChunkProgressAsync(chunk, worker, hashes.Count, token);
+                }
             }
+            await saving;
             if (await store.SaveChunkHashesAsync(chunk.ImportId, chunk.ChunkNo, worker, settings.NodeId, hashes, token))
             {
                 logger.LogInformation("Import {ImportId}: chunk {Chunk} ({Rows} rows) hashed by {Node} in {Ms} ms.",
@@ -261,23 +307,57 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             logger.LogError(e, "Import {ImportId}: chunk {Chunk} could not be decrypted.", chunk.ImportId, chunk.ChunkNo);
             await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, ImportMessages.Failed);
         }
+        finally
+        {
+            live.ForgetChunk(chunk.ImportId, chunk.ChunkNo);
+        }
+    }
+
+    private async Task SaveChunkProgressAsync(ChunkClaim chunk, string worker, int doneRows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.SaveChunkProgressAsync(chunk.ImportId, chunk.ChunkNo, worker, doneRows, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not save the progress of chunk {Chunk} of import {ImportId}.", chunk.ChunkNo, chunk.ImportId);
+        }
+        catch (OperationCanceledException)
+        {
+            // The chunk is no longer ours, or the node is stopping: the figure does not matter any more.
+        }
     }
 
     private async Task FinalWriteAsync(int slot, ImportRecord import, CancellationToken cancellationToken)
     {
         // No heartbeat here: on PostgreSQL the write holds the import's row lock, which claimers skip; on SQLite it holds
         // the database's write lock. If this node dies, the transaction rolls back and the lease lapses.
-        var write = new ImportWrite(import.Id, import.DistrictId, import.ProgramId);
-        var started = Stopwatch.GetTimestamp();
-        var result = await store.WriteStagedImportAsync(write, Worker(slot), beforeCommit: null, cancellationToken);
-        if (result.Succeeded)
+        // Saving: stored before the write, for every node; the rows written so far only this process can see.
+        var saving = new ImportStepProgress(ImportSteps.Saving, 0, import.Rows);
+        live.Report(import.Id, saving);
+        try
         {
-            logger.LogInformation("Import {ImportId}: {Imported} users written by {Node} in {Ms} ms.",
-                import.Id, result.Imported, settings.NodeId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await store.SaveStepAsync(import.Id, saving, cancellationToken);
+            var write = new ImportWrite(import.Id, import.DistrictId, import.ProgramId)
+            {
+                Written = new ActionProgress<int>(rows => live.Report(import.Id, saving with { Done = rows })),
+            };
+            var started = Stopwatch.GetTimestamp();
+            var result = await store.WriteStagedImportAsync(write, Worker(slot), beforeCommit: null, cancellationToken);
+            if (result.Succeeded)
+            {
+                logger.LogInformation("Import {ImportId}: {Imported} users written by {Node} in {Ms} ms.",
+                    import.Id, result.Imported, settings.NodeId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else if (result.Errors.Count > 0)
+            {
+                await RecordConflictsAsync(import, result.Errors);
+            }
         }
-        else if (result.Errors.Count > 0)
+        finally
         {
-            await RecordConflictsAsync(import, result.Errors);
+            live.Forget(import.Id);
         }
     }
 
@@ -350,6 +430,12 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             // Housekeeping finishes the job once the database answers again.
             logger.LogWarning(e, "Could not end import {ImportId}.", importId);
         }
+    }
+
+    /// <summary>Reports on the caller's thread, at once (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
+    private sealed class ActionProgress<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
     }
 
     private DateTimeOffset LeaseEnd() => DateTimeOffset.UtcNow + settings.LeaseTime;

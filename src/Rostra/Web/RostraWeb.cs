@@ -83,6 +83,7 @@ public static class RostraWeb
         builder.Services.AddRostraKeyRing(KeyRingSettingsOf(builder.Configuration, runtime));
         builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
+        builder.Services.AddSingleton<ImportProgress>();
         builder.Services.AddSingleton<ImportEngine>();
         builder.Services.AddRostraAuth(runtime);
         builder.Services.AddSignInRateLimits(runtime);

@@ -10,7 +10,7 @@ public sealed record ApiError(string Code, string Message);
 public sealed record ImportConflict(string Code, string Message, ImportView Import);
 
 /// <summary>An import as <c>GET /api/imports/{id}</c> returns it.</summary>
-/// <param name="Percent">0–100 while validating or importing (bytes read, then users hashed), 100 once done, null when unknown.</param>
+/// <param name="Percent">0–99 while validating or importing (the steps so far, each a share of the whole), 100 once done, null when unknown.</param>
 /// <param name="Message">Why an import failed or was cancelled.</param>
 public sealed record ImportView(
     Guid Id,
@@ -30,6 +30,18 @@ public sealed record ImportView(
     string? Message,
     string FileSha256)
 {
+    /// <summary>
+    /// The step the import is in while it runs: <c>reading</c>, <c>checking</c>, <c>preparing</c>, <c>hashing</c> or
+    /// <c>saving</c>; null when it ended, waits for CONFIRM, or has not started.
+    /// </summary>
+    public string? Step { get; init; }
+
+    /// <summary>How far the step is, in its unit: bytes while reading, rows otherwise.</summary>
+    public long? StepDone { get; init; }
+
+    /// <summary>The whole of the step in the same unit; null when unknown (while checking, the file's rows counted by its lines, about).</summary>
+    public long? StepTotal { get; init; }
+
     /// <summary>Passwords hashed so far (durable imports); hashing starts as soon as the file is valid.</summary>
     public int? HashedRows { get; init; }
 

@@ -36,13 +36,17 @@ internal sealed class ImportApi(
     public async Task<ImportView> ViewAsync(ImportRecord record, CancellationToken cancellationToken)
     {
         var warnings = await store.GetImportWarningsAsync(record.Id, cancellationToken);
-        // Validation progress lives on the node that reads the file; hashing progress is in the database, seen by every node.
-        var percent = ImportStatus.IsFinal(record.Status) ? null
-            : record.Status == ImportStatus.Importing && record.Chunks is not null ? (int)Math.Min(99, record.HashedRows * 99L / Math.Max(1, record.Rows))
-            : queue.Find(record.Id)?.Percent;
         var chunks = record.Chunks is null ? [] : await store.GetImportChunksAsync(record.Id, cancellationToken);
-        return ImportView.From(record, warnings, percent) with
+        // The step as this node sees it now (it may be the one doing the work), else as the working node last stored it.
+        var step = StepFigures.For(record, chunks, runner.Progress);
+        var percent = ImportStatus.IsFinal(record.Status) ? null : step?.Percent ?? (record.Status == ImportStatus.Validating ? 0 : null);
+        // Rows checked move with the step on the node that checks; elsewhere they are the stored figure, a second behind.
+        var processed = step is { Step: ImportSteps.Checking } ? Math.Max(record.ProcessedRows, (int)Math.Min(int.MaxValue, step.Done)) : record.ProcessedRows;
+        return ImportView.From(record with { ProcessedRows = processed }, warnings, percent) with
         {
+            Step = step?.Step,
+            StepDone = step?.Done,
+            StepTotal = step?.Total,
             HashedRows = record.Chunks is null ? null : record.HashedRows,
             DeactivationLimit = record.Mode == Core.Roster.ImportMode.Sync && record.Plan is { } plan ? roster.Threshold.Limit(plan.ActiveUsers) : null,
             HashedBy = chunks.Count == 0 ? null : HashedByNode(chunks),

@@ -104,62 +104,14 @@ internal sealed class ImportBackgroundService(
         ValidationResult? result;
         await using (var file = UploadFiles.OpenRead(uploads.Upload(id)))
         {
-            var progress = new ProgressReporter(store, id, work.Validation, logger);
-            result = await runner.ValidateAsync(record, work.District, file, runtime.Limits, progress, cancellationToken);
-            await progress.FlushAsync();
+            // The engine reports each step and its figures, here and in the store.
+            result = await runner.ValidateAsync(record, work.District, file, runtime.Limits, progress: null, cancellationToken);
         }
         // Null: cancelled meanwhile (the engine saw it on its lease).
         cancellationToken.ThrowIfCancellationRequested();
         if (result is not null)
         {
             logger.LogInformation("Import {ImportId}: {Rows} rows, {Errors} errors.", id, result.Rows, result.ErrorCount);
-        }
-    }
-
-    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
-    private sealed class ActionProgress<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
-    }
-
-    /// <summary>Validation progress: the percentage of bytes read lives in the validation; rows reach the store every second.</summary>
-    private sealed class ProgressReporter(IRostraStore store, Guid id, UploadValidation validation, ILogger logger) : IProgress<ValidationProgress>
-    {
-        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-        private long lastSaved = Environment.TickCount64;
-        private int saving;
-        private Task pending = Task.CompletedTask;
-
-        public void Report(ValidationProgress value)
-        {
-            if (value.TotalBytes > 0)
-            {
-                validation.ReportPercent((int)(value.BytesRead * 100 / value.TotalBytes));
-            }
-            var now = Environment.TickCount64;
-            if (now - Volatile.Read(ref lastSaved) >= Interval.TotalMilliseconds && Interlocked.Exchange(ref saving, 1) == 0)
-            {
-                Volatile.Write(ref lastSaved, now);
-                pending = SaveAsync(value.Rows);
-            }
-        }
-
-        public async Task FlushAsync() => await pending;
-
-        private async Task SaveAsync(int count)
-        {
-            try
-            {
-                await store.UpdateProgressAsync(id, count, count, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Could not save the progress of import {ImportId}.", id);
-            }
-            finally
-            {
-                Volatile.Write(ref saving, 0);
-            }
         }
     }
 }
