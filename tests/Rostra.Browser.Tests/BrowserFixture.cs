@@ -24,13 +24,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     private WebApplication app = null!;
     private IPlaywright playwright = null!;
     private IRostraStore realStore = null!;
-    private HeldLookups held = null!;
+    /// <summary>Gates on the server's store calls: a test sees an import at any point of its work, whatever the machine's speed.</summary>
+    public StoreGates Gates { get; private set; } = null!;
 
     /// <summary>Holds the checking of every file at its first username look-up, until the result is disposed.</summary>
-    public IDisposable HoldChecking() => held.Hold();
-
-    /// <summary>Paces the checking of every file (each batch of username look-ups waits), until the result is disposed.</summary>
-    public IDisposable SlowChecking(TimeSpan pace) => held.Pace(pace);
+    public IDisposable HoldChecking() => Gates.Hold(nameof(IUserLookup.FindTakenUsernamesAsync));
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -43,7 +41,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         folder = Directory.CreateTempSubdirectory("rostra-browser-").FullName;
         var connection = Path.Combine(folder, "rostra.db");
         realStore = StoreFactory.Open(connection);
-        (Store, held) = HeldLookups.Wrap(realStore);
+        (Store, Gates) = StoreGates.Wrap(realStore);
         // Production settings, so the Secure auth cookie is exercised in a real browser.
         app = RostraWeb.Build(new WebSettings(connection, "http://127.0.0.1:0")
         {

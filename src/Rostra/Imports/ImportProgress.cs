@@ -23,8 +23,12 @@ public sealed class ImportProgress
 
     public void ReportChunk(Guid importId, int chunkNo, int doneRows) => chunks[(importId, chunkNo)] = doneRows;
 
-    /// <summary>Passwords of the chunk hashed so far by a worker of this process; 0 when none holds it.</summary>
-    public int ChunkRows(Guid importId, int chunkNo) => chunks.GetValueOrDefault((importId, chunkNo));
+    /// <summary>
+    /// The passwords hashed so far of each chunk of the import that a worker of this process holds. Read it before the
+    /// chunks' state in the store: a chunk forgotten here was saved before, so the store then shows it hashed.
+    /// </summary>
+    public IReadOnlyDictionary<int, int> ChunksOf(Guid importId) =>
+        chunks.Where(c => c.Key.Import == importId).ToDictionary(c => c.Key.Chunk, c => c.Value);
 
     public void ForgetChunk(Guid importId, int chunkNo) => chunks.TryRemove((importId, chunkNo), out _);
 }

@@ -21,6 +21,9 @@ internal sealed class StepWriter : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
     private readonly Lock gate = new();
+
+    /// <summary>One store write at a time, so a late figure of a step never lands after the next step began.</summary>
+    private readonly SemaphoreSlim writing = new(1, 1);
     private ImportStepProgress? current;
     private bool dirty;
     private bool disposed;
@@ -37,26 +40,25 @@ internal sealed class StepWriter : IAsyncDisposable
         loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>The step now, as last reported.</summary>
-    public ImportStepProgress? Current
-    {
-        get
-        {
-            lock (gate) return current;
-        }
-    }
-
-    /// <summary>Starts a step: shown here at once, stored before the work of the step goes on.</summary>
+    /// <summary>Starts a step: stored first, for every node, then shown here, before the work of the step goes on.</summary>
     public async Task BeginAsync(string step, long? total, CancellationToken cancellationToken)
     {
         var begun = new ImportStepProgress(step, 0, total);
-        lock (gate)
+        await writing.WaitAsync(cancellationToken);
+        try
         {
-            current = begun;
-            dirty = false;
+            await store.SaveStepAsync(importId, begun, cancellationToken);
+            lock (gate)
+            {
+                current = begun;
+                dirty = false;
+            }
+        }
+        finally
+        {
+            writing.Release();
         }
         progress.Report(importId, begun);
-        await store.SaveStepAsync(importId, begun, cancellationToken);
     }
 
     /// <summary>How far the current step is; stored within a second.</summary>
@@ -97,6 +99,19 @@ internal sealed class StepWriter : IAsyncDisposable
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
+        await writing.WaitAsync(cancellationToken);
+        try
+        {
+            await SaveCurrentAsync(cancellationToken);
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    private async Task SaveCurrentAsync(CancellationToken cancellationToken)
+    {
         ImportStepProgress? step;
         long? estimate;
         lock (gate)
@@ -133,5 +148,6 @@ internal sealed class StepWriter : IAsyncDisposable
         await SaveAsync(CancellationToken.None);
         progress.Forget(importId);
         stop.Dispose();
+        writing.Dispose();
     }
 }

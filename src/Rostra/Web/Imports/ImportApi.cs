@@ -36,9 +36,11 @@ internal sealed class ImportApi(
     public async Task<ImportView> ViewAsync(ImportRecord record, CancellationToken cancellationToken)
     {
         var warnings = await store.GetImportWarningsAsync(record.Id, cancellationToken);
+        // This node's hashing first, then the chunks: a chunk it saved meanwhile then shows as hashed, never as less.
+        var hashing = runner.Progress.ChunksOf(record.Id);
         var chunks = record.Chunks is null ? [] : await store.GetImportChunksAsync(record.Id, cancellationToken);
         // The step as this node sees it now (it may be the one doing the work), else as the working node last stored it.
-        var step = StepFigures.For(record, chunks, runner.Progress);
+        var step = StepFigures.For(record, chunks, hashing, runner.Progress);
         var percent = ImportStatus.IsFinal(record.Status) ? null : step?.Percent ?? (record.Status == ImportStatus.Validating ? 0 : null);
         // Rows checked move with the step on the node that checks; elsewhere they are the stored figure, a second behind.
         var processed = step is { Step: ImportSteps.Checking } ? Math.Max(record.ProcessedRows, (int)Math.Min(int.MaxValue, step.Done)) : record.ProcessedRows;

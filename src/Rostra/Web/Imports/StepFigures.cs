@@ -18,7 +18,8 @@ internal sealed record StepFigures(string Step, long Done, long? Total, int Perc
     private const int ReadingEnd = 5, CheckingEnd = 70;
     private const int HashingEnd = 95;
 
-    public static StepFigures? For(ImportRecord record, IReadOnlyList<ChunkInfo> chunks, ImportProgress live)
+    /// <param name="hashing">Passwords hashed so far per chunk held here, read before <paramref name="chunks"/>.</param>
+    public static StepFigures? For(ImportRecord record, IReadOnlyList<ChunkInfo> chunks, IReadOnlyDictionary<int, int> hashing, ImportProgress live)
     {
         if (record.Status == ImportStatus.Validating)
         {
@@ -37,12 +38,12 @@ internal sealed record StepFigures(string Step, long Done, long? Total, int Perc
         {
             return new StepFigures(saving.Step, saving.Done, saving.Total, Whole(HashingEnd + Share(saving.Done, saving.Total) * (100 - HashingEnd)));
         }
-        // Hashing: every hashed chunk, and what the workers holding the others have hashed so far (here, live; elsewhere, stored).
-        long hashed = record.HashedRows;
+        // Hashing: every hashed chunk, and what the workers holding the others have hashed so far (here, live; elsewhere,
+        // stored), all from one read of the chunks, so a chunk saved meanwhile is never counted twice or not at all.
+        long hashed = 0;
         foreach (var chunk in chunks)
         {
-            if (chunk.HashedBy is not null) continue;
-            hashed += Math.Min(chunk.Rows, Math.Max(chunk.DoneRows, live.ChunkRows(record.Id, chunk.ChunkNo)));
+            hashed += chunk.HashedBy is not null ? chunk.Rows : Math.Min(chunk.Rows, Math.Max(chunk.DoneRows, hashing.GetValueOrDefault(chunk.ChunkNo)));
         }
         hashed = Math.Min(hashed, record.Rows);
         return new StepFigures(ImportSteps.Hashing, hashed, record.Rows, Whole(Share(hashed, record.Rows) * HashingEnd));

@@ -807,10 +807,12 @@
     return (item.percent ?? 0) >= 99 ? 'saving' : 'hashing';
   }
 
+  /** The step in words and its figures: "Checking rows — 42,000 of about 100,000". */
   function stepDetail(step, item) {
     const done = item.stepDone;
     const total = item.stepTotal;
-    const of = (unit) => (total != null ? `${numbers.format(done)} of ${numbers.format(total)} ${unit}` : `${numbers.format(done)} ${unit}`);
+    // While checking, the total is the file's lines counted before the rows are read: about, never exact.
+    const of = (about) => (total != null ? `${numbers.format(done)} of ${about ? 'about ' : ''}${numbers.format(total)}` : `${numbers.format(done)} so far`);
     if (done == null) {
       // Figures of an older server: rows checked, then a share of the users.
       if (item.status === 'validating') return item.processedRows > 0 ? `${numbers.format(item.processedRows)} rows checked` : 'Reading the file…';
@@ -818,11 +820,11 @@
       return step === 'saving' ? 'Saving the users…' : `${numbers.format(prepared)} of ${numbers.format(item.rows)} users prepared`;
     }
     switch (step) {
-      case 'reading': return total != null ? `${size(done)} of ${size(total)} read` : `${size(done)} read`;
-      case 'checking': return `${of('rows checked')}`;
-      case 'preparing': return `${of('users prepared')}`;
-      case 'hashing': return `${of('passwords protected')}`;
-      default: return `${of('users saved')}`;
+      case 'reading': return `Reading the file — ${total != null ? `${size(done)} of ${size(total)}` : size(done)}`;
+      case 'checking': return `Checking rows — ${of(true)}`;
+      case 'preparing': return `Preparing rows — ${of(false)}`;
+      case 'hashing': return `Protecting passwords — ${of(false)}`;
+      default: return `Saving users — ${of(false)}`;
     }
   }
 

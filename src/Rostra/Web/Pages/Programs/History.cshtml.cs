@@ -35,12 +35,12 @@ internal sealed class HistoryModel(IRostraStore store) : ProgramPageModel(store)
     };
 
     /// <summary>
-    /// The file's rows. A file cancelled while it was being checked was not read to its end: say how far the check
-    /// got rather than pass that off as the file's size.
+    /// The file's rows. A file cancelled while it was being checked was not checked to its end: its rows are then the
+    /// lines counted when it was read, about (a cell over two lines counts twice), with how far the check got.
     /// </summary>
     public static string RowsText(ImportRecord import) =>
         import.Status == ImportStatus.Cancelled && import.ProcessedRows < import.Rows
-            ? string.Create(CultureInfo.CurrentCulture, $"{import.Rows:N0} ({import.ProcessedRows:N0} checked)")
+            ? string.Create(CultureInfo.CurrentCulture, $"about {import.Rows:N0} (cancelled after {import.ProcessedRows:N0} checked)")
             : import.Rows.ToString("N0", CultureInfo.CurrentCulture);
 
     public bool HasReport(ImportRecord import) => import.ErrorCount > 0 && import.DistrictId == District.Id;
