@@ -33,7 +33,9 @@ public interface IJobStore
 
     /// <summary>
     /// Claims the next chunk to hash: pending, or claimed with a lapsed lease, of an import that is <c>valid</c> or
-    /// <c>importing</c> (confirmed imports first, then the oldest). PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>. Null when none.
+    /// <c>importing</c>. Confirmed imports first; among the confirmed, then among the unconfirmed, the district with
+    /// the fewest chunks in flight, then the import with the fewest, then the oldest import. PostgreSQL:
+    /// <c>FOR UPDATE SKIP LOCKED</c>. Null when none.
     /// </summary>
     Task<ChunkClaim?> ClaimChunkAsync(string worker, TimeSpan lease, CancellationToken cancellationToken);
 
