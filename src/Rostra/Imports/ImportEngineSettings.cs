@@ -59,6 +59,13 @@ public sealed record ImportEngineSettings(
     /// </summary>
     public TimeSpan ErrorRetention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long what revert needs of an import (the users' values before it, their previous password hashes) is kept
+    /// (<c>ROSTRA_REVERT_RETENTION_DAYS</c>, 30 days: as long as SPEC §10 lets an import be reverted); housekeeping
+    /// deletes it after that, and a revert is then refused with that reason.
+    /// </summary>
+    public TimeSpan RevertRetention { get; init; } = TimeSpan.FromDays(30);
+
     public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
@@ -74,6 +81,7 @@ public sealed record ImportEngineSettings(
         {
             ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
             ChunkTime = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_CHUNK_MS")) ?? 1000),
+            RevertRetention = TimeSpan.FromDays(Positive(get("ROSTRA_REVERT_RETENTION_DAYS")) ?? 30),
         };
     }
 
