@@ -15,6 +15,12 @@ public interface IJobStore
     /// </summary>
     Task<bool> RenewImportLeaseAsync(Guid importId, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Renews, in one statement, the leases <paramref name="worker"/> holds on imports still <c>validating</c> (uploads this
+    /// node received that wait for a validation slot), so waiting never looks like a dead node. Returns how many were renewed.
+    /// </summary>
+    Task<int> RenewImportLeasesAsync(IReadOnlyCollection<Guid> importIds, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
     /// <summary>Adds a batch of valid rows of a <c>validating</c> import, with their protected passwords.</summary>
     Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken);
 
@@ -27,7 +33,9 @@ public interface IJobStore
 
     /// <summary>
     /// Claims the next chunk to hash: pending, or claimed with a lapsed lease, of an import that is <c>valid</c> or
-    /// <c>importing</c> (confirmed imports first, then the oldest). PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>. Null when none.
+    /// <c>importing</c>. Confirmed imports first; among the confirmed, then among the unconfirmed, the district with
+    /// the fewest chunks in flight, then the import with the fewest, then the oldest import. PostgreSQL:
+    /// <c>FOR UPDATE SKIP LOCKED</c>. Null when none.
     /// </summary>
     Task<ChunkClaim?> ClaimChunkAsync(string worker, TimeSpan lease, CancellationToken cancellationToken);
 

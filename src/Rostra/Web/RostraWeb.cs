@@ -68,6 +68,9 @@ public static class RostraWeb
         builder.Services.AddSingleton<IImportStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton<IKeyRingStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IImportErrorStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IRosterStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<ISignInStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton(new PasswordHasher(hashing));
         builder.Services.AddSingleton(Rostra.Roster.RosterSettings.FromEnvironment());
         builder.Services.AddHostedService(services => new StartupTasks(
@@ -81,7 +84,8 @@ public static class RostraWeb
         // and a password staged on one node is hashed on another. Its keys are encrypted with a key that is not there.
         // Registered after StartupTasks: hosted services start in order, and the key ring check needs the migrated schema.
         builder.Services.AddRostraKeyRing(KeyRingSettingsOf(builder.Configuration, runtime));
-        builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
+        builder.Services.AddSingleton((settings.Engine ?? ImportEngineSettings.FromEnvironment()) with { ValidExpiry = runtime.UnconfirmedExpiry });
+        builder.Services.AddSingleton(new ValidationSlotHook(settings.BeforeValidation));
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
         builder.Services.AddSingleton<ImportProgress>();
         builder.Services.AddSingleton<ImportEngine>();
