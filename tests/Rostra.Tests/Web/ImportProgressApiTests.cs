@@ -77,7 +77,8 @@ public sealed class ImportProgressApiTests : IAsyncLifetime
         // Hashing: passwords, counted as each chunk's worker goes, not only when a chunk is done.
         var hashed = await UntilAsync(client, id, v => v.Step == ImportSteps.Hashing && v.StepDone > 0);
         Assert.Equal(Rows, hashed.StepTotal);
-        await MovesAsync(client, id, hashing, ImportSteps.Hashing);
+        // Chunks are sized by hashing time, so a fast test hash may make the whole file one chunk: its figure moved
+        // while its worker hashed it (held before it is saved); no further chunk need follow.
         hashing.Dispose();
 
         // Saving: the one final write.
