@@ -174,7 +174,7 @@ internal sealed class PostgresBenchDatabase(string adminConnection) : BenchDatab
     public override async Task<TimeSpan> RawLoadAsync(string name, RawFiles files, CancellationToken cancellationToken)
     {
         var script = $"""
-            \copy users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, locked_until, created_at, import_id) FROM '{files.Users}' WITH (FORMAT csv)
+            \copy users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, locked_until, created_at, import_id, security_stamp, active, version) FROM '{files.Users}' WITH (FORMAT csv)
             \copy user_schools (district_id, user_id, school_id) FROM '{files.UserSchools}' WITH (FORMAT csv)
             \copy user_programs (district_id, user_id, program_id) FROM '{files.UserPrograms}' WITH (FORMAT csv)
             """;

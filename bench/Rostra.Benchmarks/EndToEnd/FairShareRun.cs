@@ -25,8 +25,8 @@ internal static class FairShareRun
 
     public static async Task<FairShareMeasure> MeasureAsync(BenchDatabase db, string work, int largeRows, CancellationToken cancellationToken)
     {
-        var large = new SyntheticDistrict(SyntheticDistrict.DefaultId, 20);
-        var small = new SyntheticDistrict("bench-small-usd", 2);
+        var large = new SyntheticDistrict(SyntheticDistrict.DefaultId, 10);
+        var small = new SyntheticDistrict("bench-small-usd", 10, firstSchool: 1_000);
         var name = "rostra_bench_fair";
         await db.DropAsync(name, cancellationToken);
         if (db is PostgresBenchDatabase pg) await pg.CreateAsync(name, cancellationToken);

@@ -61,6 +61,8 @@ internal static class InsertData
             Field(line, user.PasswordHash).Append(",0,,");
             Field(line, CreatedAt).Append(',');
             Field(line, import);
+            // security_stamp, active, version: the defaults an imported user gets.
+            line.Append(",\"\",1,1");
             u.WriteLine(line);
             foreach (var school in user.SchoolIds.Distinct(StringComparer.Ordinal)) s.WriteLine($"{user.DistrictId},{id},{Quote(school)}");
             p.WriteLine($"{user.DistrictId},{id},{SyntheticDistrict.ProgramId}");
