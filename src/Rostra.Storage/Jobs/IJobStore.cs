@@ -76,8 +76,10 @@ public interface IJobStore
     Task<int> FailAbandonedImportsAsync(string claimPrefix, string message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The final write of a durable import: every staged row becomes a user in one transaction, with the same
-    /// conflict check as <see cref="IImportStore.WriteImportAsync"/>, and the staged rows are deleted. Only while
+    /// The final write of an import, the one way users are written from an import: every staged row becomes a user
+    /// (with its roles, schools and the import's program) in one transaction, and the import completes with its count;
+    /// when any username or email is taken by then, nothing is written and the conflicts come back as
+    /// <c>username.taken</c> / <c>email.taken</c> errors. The staged rows are deleted. Only while
     /// <paramref name="worker"/> holds the import and it is still <c>importing</c> with every chunk hashed; otherwise
     /// nothing happens (<see cref="WriteResult.Succeeded"/> false, no errors). <paramref name="beforeCommit"/> runs
     /// inside the transaction just before it commits (tests use it to stop a node there).
