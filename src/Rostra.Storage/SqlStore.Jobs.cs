@@ -52,6 +52,19 @@ internal abstract partial class SqlStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async Task<int> RenewImportLeasesAsync(IReadOnlyCollection<Guid> importIds, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        if (importIds.Count == 0) return 0;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"UPDATE imports SET lease_until = @lease WHERE {InSet("id", "@ids")} AND status = @validating AND claimed_by = @worker");
+        Add(command, "lease", leaseUntil);
+        AddSet(command, "ids", importIds);
+        Add(command, "validating", ImportStatus.Validating);
+        Add(command, "worker", worker);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;

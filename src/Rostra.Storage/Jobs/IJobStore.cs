@@ -15,6 +15,12 @@ public interface IJobStore
     /// </summary>
     Task<bool> RenewImportLeaseAsync(Guid importId, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Renews, in one statement, the leases <paramref name="worker"/> holds on imports still <c>validating</c> (uploads this
+    /// node received that wait for a validation slot), so waiting never looks like a dead node. Returns how many were renewed.
+    /// </summary>
+    Task<int> RenewImportLeasesAsync(IReadOnlyCollection<Guid> importIds, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
     /// <summary>Adds a batch of valid rows of a <c>validating</c> import, with their protected passwords.</summary>
     Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken);
 

@@ -81,7 +81,8 @@ public static class RostraWeb
         // and a password staged on one node is hashed on another. Its keys are encrypted with a key that is not there.
         // Registered after StartupTasks: hosted services start in order, and the key ring check needs the migrated schema.
         builder.Services.AddRostraKeyRing(KeyRingSettingsOf(builder.Configuration, runtime));
-        builder.Services.AddSingleton(ImportEngineSettings.FromEnvironment() with { ValidExpiry = runtime.UnconfirmedExpiry });
+        builder.Services.AddSingleton((settings.Engine ?? ImportEngineSettings.FromEnvironment()) with { ValidExpiry = runtime.UnconfirmedExpiry });
+        builder.Services.AddSingleton(new ValidationSlotHook(settings.BeforeValidation));
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
         builder.Services.AddSingleton<ImportEngine>();
         builder.Services.AddRostraAuth(runtime);

@@ -1,6 +1,7 @@
 using Rostra.Core;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
+using Rostra.Imports;
 using Rostra.Storage;
 
 namespace Rostra.Web;
@@ -32,6 +33,15 @@ public sealed record WebSettings(
 
     /// <summary>An open store to use instead of opening <see cref="Connection"/>; the caller keeps and disposes it.</summary>
     public IRostraStore? Store { get; init; }
+
+    /// <summary>How this node takes part in import work (workers, chunk size, leases); null reads <c>ROSTRA_*</c> (see <see cref="ImportEngineSettings.FromEnvironment"/>).</summary>
+    public ImportEngineSettings? Engine { get; init; }
+
+    /// <summary>
+    /// Runs when a validation slot has taken an upload, before it is read (null: nothing). A seam for tests that hold a
+    /// slot busy to see what waits behind it.
+    /// </summary>
+    public Func<Guid, CancellationToken, Task>? BeforeValidation { get; init; }
 
     /// <summary>Extra configuration arguments (<c>--Rostra:MaxRows=10</c>), as the host would read them.</summary>
     public IReadOnlyList<string> Args { get; init; } = [];

@@ -8,11 +8,12 @@ namespace Rostra.Web.Imports;
 
 /// <summary>
 /// The background work of one node. Uploads received here are validated here, a few at a time
-/// (<see cref="WebRuntime.ConcurrentImports"/>), and their valid rows staged in the database by the durable engine
-/// (<see cref="ImportEngine"/>); the upload file is deleted as soon as that is done. Everything after that —
-/// hashing before and after CONFIRM, the final all-or-nothing write — is claimed from the database by the workers of
-/// every node, this one's included (<see cref="ImportEngine.RunAsync"/>). A restart loses no hashing, and
-/// any node can show, confirm or cancel any import.
+/// (<see cref="WebRuntime.ConcurrentImports"/>), taken from the <see cref="UploadQueue"/> fairly between districts, and
+/// their valid rows staged in the database by the durable engine (<see cref="ImportEngine"/>); the upload file is
+/// deleted as soon as that is done. While an upload waits for a slot this node keeps its lease renewed, so no node
+/// takes waiting for a dead node. Everything after staging — hashing before and after CONFIRM, the final
+/// all-or-nothing write — is claimed from the database by the workers of every node, this one's included
+/// (<see cref="ImportEngine.RunAsync"/>). A restart loses no hashing, and any node can show, confirm or cancel any import.
 /// </summary>
 internal sealed class ImportBackgroundService(
     UploadQueue queue,
@@ -20,6 +21,7 @@ internal sealed class ImportBackgroundService(
     ImportEngine runner,
     UploadFiles uploads,
     WebRuntime runtime,
+    ValidationSlotHook hook,
     ILogger<ImportBackgroundService> logger) : BackgroundService
 {
     private static readonly string[] Running = [ImportStatus.Validating];
@@ -27,6 +29,7 @@ internal sealed class ImportBackgroundService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, runtime.ConcurrentImports)
             .Select(_ => Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None))
+            .Append(Task.Run(() => KeepWaitingLeasesAsync(stoppingToken), CancellationToken.None))
             .Append(Task.Run(() => runner.RunAsync(stoppingToken), CancellationToken.None)));
 
     /// <summary>
@@ -52,9 +55,42 @@ internal sealed class ImportBackgroundService(
     {
         try
         {
-            await foreach (var work in queue.Reader.ReadAllAsync(stoppingToken))
+            while (true)
             {
+                var work = await queue.TakeAsync(stoppingToken);
                 await RunAsync(work, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The server is stopping.
+        }
+    }
+
+    /// <summary>
+    /// One heartbeat for every upload this node holds, most of all those waiting for a validation slot (a running
+    /// validation renews its own lease too): their leases stay renewed while this node lives, so housekeeping (on any
+    /// node) fails an upload only when the node that holds its file is gone.
+    /// </summary>
+    private async Task KeepWaitingLeasesAsync(CancellationToken stoppingToken)
+    {
+        var settings = runner.Settings;
+        using var timer = new PeriodicTimer(settings.HeartbeatTime);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var waiting = queue.Held();
+                if (waiting.Count == 0) continue;
+                try
+                {
+                    await store.RenewImportLeasesAsync(waiting, runner.Worker(-1), DateTimeOffset.UtcNow + settings.LeaseTime, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The leases may well still hold; the next beat tries again.
+                    logger.LogWarning(e, "Could not renew the leases of {Count} uploads waiting for validation.", waiting.Count);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -71,6 +107,7 @@ internal sealed class ImportBackgroundService(
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (hook.Run is { } beforeValidation) await beforeValidation(validation.Id, cancellationToken);
             await ValidateAsync(work, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -91,7 +128,7 @@ internal sealed class ImportBackgroundService(
         {
             // The upload held passwords in plaintext: it goes as soon as validation and staging end, whatever the outcome.
             uploads.DeleteUpload(validation.Id);
-            queue.Finish(validation);
+            queue.Finish(work);
             validation.Dispose();
         }
     }
