@@ -365,8 +365,14 @@ internal abstract partial class SqlStore
         await using var transaction = write ? await BeginWriteAsync(connection, cancellationToken) : await connection.BeginTransactionAsync(cancellationToken);
         string status;
         DateTimeOffset? completedAt, revertedAt;
+        bool purged;
+        // Purged: the import changed existing users but what revert needs of them (their values before it) is no
+        // longer kept; housekeeping deletes it of every user of the import at once.
         await using (var read = Command(connection,
-            $"SELECT status, completed_at, reverted_at FROM imports WHERE id = @id AND district_id = @district_id{(write ? LockRow : "")}", transaction))
+            "SELECT status, completed_at, reverted_at, " +
+            "CASE WHEN COALESCE(plan_update, 0) + COALESCE(plan_reactivate, 0) + COALESCE(plan_deactivate, 0) > 0 " +
+            "AND NOT EXISTS (SELECT 1 FROM user_revisions v WHERE v.import_id = imports.id) THEN 1 ELSE 0 END " +
+            $"FROM imports WHERE id = @id AND district_id = @district_id{(write ? LockRow : "")}", transaction))
         {
             Add(read, "id", importId);
             Add(read, "district_id", districtId);
@@ -375,11 +381,14 @@ internal abstract partial class SqlStore
             status = r.GetString(0);
             completedAt = r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1);
             revertedAt = r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2);
+            purged = Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture) == 1;
         }
         if (revertedAt is not null) return RevertResult.Refused("This import was already reverted.");
         if (status != ImportStatus.Completed || completedAt is null) return RevertResult.Refused("Only a completed import can be reverted.");
         if (completedAt < Now() - window)
             return RevertResult.Refused($"This import finished more than {window.TotalDays.ToString("0", CultureInfo.InvariantCulture)} days ago; imports can be reverted for {window.TotalDays.ToString("0", CultureInfo.InvariantCulture)} days.");
+        if (purged)
+            return RevertResult.Refused("The values the users of this import had before it are no longer kept, so it cannot be reverted.");
 
         if (write && LockUsers("u").Length > 0)
         {

@@ -232,6 +232,26 @@ public abstract partial class StoreTests
     }
 
     [Fact]
+    public async Task Once_what_revert_needs_is_purged_the_revert_is_refused_with_that_reason_and_nothing_changes()
+    {
+        await SeedStudentsAsync();
+        var (kept, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "5", "1001", "ann@lincoln.org"));
+        Assert.True((await ConfirmAsync(kept)).Succeeded);
+        Assert.Equal(0, await Store.PurgeRevisionsAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(1), Ct));
+        Assert.True((await Store.CanRevertImportAsync(District, kept.Id, TimeSpan.FromDays(30), Ct)).Succeeded);
+
+        Assert.Equal(1, await Store.PurgeRevisionsAsync(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1), Ct));
+
+        var asked = await Store.CanRevertImportAsync(District, kept.Id, TimeSpan.FromDays(30), Ct);
+        var refused = await Store.RevertImportAsync(District, kept.Id, TimeSpan.FromDays(30), Ct);
+        Assert.False(asked.Succeeded);
+        Assert.False(refused.Succeeded);
+        Assert.Equal("The values the users of this import had before it are no longer kept, so it cannot be reverted.", refused.Reason);
+        Assert.Equal("5", (await UserAsync("ann.lee")).Grade);
+        Assert.Null((await Store.GetImportAsync(District, kept.Id, Ct))!.RevertedAt);
+    }
+
+    [Fact]
     public async Task Validation_look_ups_answer_users_email_holders_and_active_members_of_a_type()
     {
         var (ann, bo) = await SeedStudentsAsync();

@@ -15,6 +15,14 @@ public static class CsvExport
         return value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
     }
 
+    /// <summary>
+    /// The value of a cell as <see cref="Neutralize"/> wrote it: the leading apostrophe before <c>=</c>, <c>+</c>,
+    /// <c>-</c>, <c>@</c>, tab or carriage return dropped, so a file Rostra exported reads back as the values it held.
+    /// Any other apostrophe (<c>'Ava</c>, <c>O'Brien</c>) is part of the value.
+    /// </summary>
+    public static string Restore(string value) =>
+        value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
+
     /// <summary>Quotes a cell when it holds a comma, quote or line break (RFC 4180).</summary>
     public static string Quote(string value)
     {

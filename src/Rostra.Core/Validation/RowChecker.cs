@@ -1,5 +1,5 @@
-using Rostra.Core.Csv;
 using Rostra.Core;
+using Rostra.Core.Csv;
 using Rostra.Core.Roster;
 
 namespace Rostra.Core.Validation;
@@ -56,7 +56,7 @@ internal sealed class RowChecker
         var i = _header.IndexOf(column);
         if (i < 0) return null;
         var raw = record.Fields[i];
-        return column == Column.Password ? raw : raw.Trim();
+        return column == Column.Password ? raw : CsvExport.Restore(raw.Trim());
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ internal static class FileCommands
         var command = import
             ? new Command("import", "Validate a file and, when it has no errors, import every user in it (all or none).") { file, district, type, program, format, mode, allow }
             : new Command("validate", "Check a file and list every problem in it; nothing is imported.") { file, district, type, format, mode };
-        if (import) command.Add(RevertCommand(io));
+        if (import) command.Add(ImportRevertCommand.Create(io));
         command.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
         {
             var info = parse.GetValue(file)!;
@@ -55,29 +55,6 @@ internal static class FileCommands
             return import ? await run.ImportAsync(target?.Id, ct) : await run.ValidateAsync(ct);
         }));
         return command;
-    }
-
-    /// <summary><c>rostra import revert IMPORT_ID --district D</c>: undoes a completed import within 30 days (SPEC §10).</summary>
-    private static Command RevertCommand(CliIo io)
-    {
-        var id = new Argument<string>("IMPORT_ID") { Description = "The import's id, as 'rostra import --format json' or the History page gives it." };
-        var district = new Option<string>("--district") { Description = "The district id.", Required = true };
-        var revert = new Command("revert", "Undo a completed import of the last 30 days: created users removed, updated ones put back, deactivated ones reactivated.") { id, district };
-        revert.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
-        {
-            var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
-            if (!Guid.TryParse(parse.GetValue(id), out var importId) || await cli.Store.GetImportAsync(d.Id, importId, ct) is null)
-                throw new UsageException($"District {d.Id} has no import '{parse.GetValue(id)}'.");
-            var result = await cli.Store.RevertImportAsync(d.Id, importId, Roster.RosterSettings.FromEnvironment().RevertWindow, ct);
-            if (!result.Succeeded)
-            {
-                await cli.Error.WriteLineAsync($"{result.Reason} [{IssueCodes.ImportRevertConflict}]");
-                return ExitCodes.FileHasErrors;
-            }
-            await cli.Out.WriteLineAsync($"Import {importId} was reverted: {result.Users.ToString("N0", CultureInfo.InvariantCulture)} users put back as they were.");
-            return ExitCodes.Ok;
-        }));
-        return revert;
     }
 
     private static async Task<DistrictProgram> ResolveProgramAsync(CliContext cli, District district, string? program, CancellationToken ct)

@@ -23,6 +23,7 @@ public static class RostraCli
         root.Add(FileCommands.Validate(io));
         root.Add(FileCommands.Import(io));
         root.Add(UsersCommand.Create(io));
+        ImportRevertCommand.SeparateHelp(root);
         return root;
     }
 

@@ -316,6 +316,11 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 {
                     logger.LogInformation("Housekeeping: the errors of {Imports} imports older than {Days} days deleted.", aged, settings.ErrorRetention.TotalDays);
                 }
+                var revisions = await store.PurgeRevisionsAsync(DateTimeOffset.UtcNow - settings.RevertRetention, stoppingToken);
+                if (revisions > 0)
+                {
+                    logger.LogInformation("Housekeeping: what revert needs of {Users} users changed more than {Days} days ago deleted.", revisions, settings.RevertRetention.TotalDays);
+                }
                 await Task.Delay(settings.HousekeepingTime, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -327,7 +332,12 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 logger.LogWarning(e, "Housekeeping failed; it runs again shortly.");
                 try
                 {
-                    await Task.Delay(settings.HousekeepingTime, stoppingToken);
+                    var revisions = await store.PurgeRevisionsAsync(DateTimeOffset.UtcNow - settings.RevertRetention, stoppingToken);
+                if (revisions > 0)
+                {
+                    logger.LogInformation("Housekeeping: what revert needs of {Users} users changed more than {Days} days ago deleted.", revisions, settings.RevertRetention.TotalDays);
+                }
+                await Task.Delay(settings.HousekeepingTime, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

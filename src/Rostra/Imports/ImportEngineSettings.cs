@@ -52,6 +52,13 @@ public sealed record ImportEngineSettings(
     /// </summary>
     public TimeSpan ErrorRetention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long what revert needs of an import (the users' values before it, their previous password hashes) is kept
+    /// (<c>ROSTRA_REVERT_RETENTION_DAYS</c>, 30 days: as long as SPEC §10 lets an import be reverted); housekeeping
+    /// deletes it after that, and a revert is then refused with that reason.
+    /// </summary>
+    public TimeSpan RevertRetention { get; init; } = TimeSpan.FromDays(30);
+
     public static ImportEngineSettings FromEnvironment(Func<string, string?>? get = null)
     {
         get ??= Environment.GetEnvironmentVariable;
@@ -66,6 +73,7 @@ public sealed record ImportEngineSettings(
             Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
         {
             ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
+            RevertRetention = TimeSpan.FromDays(Positive(get("ROSTRA_REVERT_RETENTION_DAYS")) ?? 30),
         };
     }
 

@@ -185,6 +185,39 @@ public sealed class RosterApiTests(WebAppFixture fixture) : IClassFixture<WebApp
     }
 
     [Fact]
+    public async Task Names_the_export_makes_formula_safe_read_back_as_they_were_and_plan_no_change()
+    {
+        var d = await Web.CreateDistrictAsync();
+        var client = Web.Client(d.AdminToken);
+        var csv = TestDistrict.StudentHeader + "\r\n" +
+            $"=Ann,Lee,f1.{d.Suffix},Secret-Pass1!,3,{d.ElementarySchool},\r\n" +
+            $"+Bo,\"-Li, Jr\",f2.{d.Suffix},Secret-Pass2!,3,{d.ElementarySchool},\r\n" +
+            $"@Cy,=SUM(A1),f3.{d.Suffix},Secret-Pass3!,3,{d.ElementarySchool},\r\n" +
+            $"'Di,O'Neil,f4.{d.Suffix},Secret-Pass4!,3,{d.ElementarySchool},\r\n";
+        var created = await WebApp.UploadAndWaitAsync(client, "student", csv);
+        Assert.Equal("completed", (await ConfirmAsync(client, created.GetProperty("id").GetGuid())).GetProperty("status").GetString());
+
+        using var export = await client.GetAsync("/api/users/export?type=student");
+        var text = Encoding.UTF8.GetString((await export.Content.ReadAsByteArrayAsync())[3..]);
+
+        Assert.Contains($"'=Ann,Lee,f1.{d.Suffix},", text, StringComparison.Ordinal);
+        Assert.Contains($"'+Bo,\"'-Li, Jr\",f2.{d.Suffix},", text, StringComparison.Ordinal);
+        Assert.Contains($"'@Cy,'=SUM(A1),f3.{d.Suffix},", text, StringComparison.Ordinal);
+        Assert.Contains($"'Di,O'Neil,f4.{d.Suffix},", text, StringComparison.Ordinal);
+        foreach (var mode in new[] { "update", "sync" })
+        {
+            var import = await UploadAsync(client, text, mode);
+            Assert.Equal("valid", import.GetProperty("status").GetString());
+            var plan = import.GetProperty("plan");
+            Assert.Equal((0, 0, 4, 0, 0), (plan.GetProperty("create").GetInt32(), plan.GetProperty("update").GetInt32(), plan.GetProperty("unchanged").GetInt32(),
+                plan.GetProperty("deactivate").GetInt32(), plan.GetProperty("reactivate").GetInt32()));
+        }
+        var users = await client.GetFromJsonAsync<JsonElement>("/api/users?type=student");
+        Assert.Equal(["=Ann", "+Bo", "@Cy", "'Di"], users.GetProperty("users").EnumerateArray().OrderBy(u => u.GetProperty("username").GetString(), StringComparer.Ordinal)
+            .Select(u => u.GetProperty("firstName").GetString()));
+    }
+
+    [Fact]
     public async Task An_unknown_mode_is_a_400()
     {
         var district = await Web.CreateDistrictAsync();

@@ -93,4 +93,22 @@ public sealed class RosterCliTests
         var after = Json(await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--type", "student", "--format", "json")));
         Assert.Equal(11, after.EnumerateArray().Count(u => !u.GetProperty("active").GetBoolean()));
     }
+
+    [Fact]
+    public async Task Import_revert_takes_no_file_and_its_help_says_so()
+    {
+        await using var box = await CliSandbox.CreateAsync("sqlite");
+        await box.SetUpDistrictAsync();
+
+        var help = await CliSandbox.Ok(box.RunAsync("import", "revert", "--help"));
+        var importHelp = await CliSandbox.Ok(box.RunAsync("import", "--help"));
+        var unknown = await box.RunAsync("import", "revert", Guid.NewGuid().ToString(), "--district", "lincoln");
+
+        Assert.Contains("  rostra import revert <IMPORT_ID> [options]", help.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("<FILE>", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  rostra import <FILE> [options]\n  rostra import revert <IMPORT_ID> [options]", importHelp.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // Without a FILE, the revert is run: the import is what is missing, not the file.
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("District lincoln has no import", unknown.Stderr, StringComparison.Ordinal);
+    }
 }

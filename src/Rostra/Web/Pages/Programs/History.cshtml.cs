@@ -1,16 +1,48 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Rostra.Core;
+using Rostra.Roster;
 using Rostra.Storage;
 using Rostra.Web.Pages.Shared;
 
 namespace Rostra.Web.Pages.Programs;
 
-internal sealed class HistoryModel(IRostraStore store) : ProgramPageModel(store)
+internal sealed class HistoryModel(IRostraStore store, RosterSettings roster) : ProgramPageModel(store)
 {
     private const int Shown = 200;
 
     public IReadOnlyList<ImportRecord> Imports { get; private set; } = [];
+
+    /// <summary>Completed imports of the revert window, by id: null when Revert is offered, else why it is not.</summary>
+    public IReadOnlyDictionary<Guid, string?> Revertible { get; private set; } = new Dictionary<Guid, string?>();
+
+    /// <summary>The import whose revert is being confirmed (<c>?revert=ID</c>), when it may be reverted.</summary>
+    public ImportRecord? Confirming { get; private set; }
+
+    /// <summary>The outcome of the last revert: done, or refused with its reason.</summary>
+    [TempData]
+    public string? RevertDone { get; set; }
+
+    [TempData]
+    public string? RevertRefused { get; set; }
+
+    /// <summary>Why the import asked to revert (<c>?revert=ID</c>) cannot be.</summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>What a revert of <paramref name="import"/> does, in the words of its counts.</summary>
+    public static string RevertEffect(ImportRecord import)
+    {
+        if (import.Plan is not { } plan)
+            return string.Create(CultureInfo.CurrentCulture, $"The {import.Imported:N0} {(import.Imported == 1 ? "user" : "users")} it created will be removed.");
+        var parts = new List<string>();
+        var c = plan.Counts;
+        if (c.Create > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Create:N0} {(c.Create == 1 ? "user" : "users")} it created will be removed"));
+        if (c.Update + c.Reactivate > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Update + c.Reactivate:N0} it updated or reactivated get back their previous values and passwords"));
+        if (c.Deactivate > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Deactivate:N0} it deactivated will be active again"));
+        if (parts.Count == 0) return "It changed no user, so nothing will change.";
+        var text = string.Join("; ", parts) + ".";
+        return char.ToUpperInvariant(text[0]) + text[1..];
+    }
 
     public IReadOnlyDictionary<string, string> ProgramNames { get; private set; } = new Dictionary<string, string>();
 
@@ -22,8 +54,47 @@ internal sealed class HistoryModel(IRostraStore store) : ProgramPageModel(store)
         }
         Imports = await Store.ListImportsAsync(District.Id, Shown, cancellationToken);
         ProgramNames = (await Store.ListProgramsAsync(District.Id, cancellationToken)).ToDictionary(p => p.Id, p => p.Name);
+        if (Me.IsDistrictAdmin)
+        {
+            var revertible = new Dictionary<Guid, string?>();
+            foreach (var import in Imports.Where(InRevertWindow))
+                revertible[import.Id] = (await Store.CanRevertImportAsync(District.Id, import.Id, roster.RevertWindow, cancellationToken)).Reason;
+            Revertible = revertible;
+            if (Guid.TryParse(Request.Query["revert"], out var id) && revertible.TryGetValue(id, out var reason))
+            {
+                if (reason is null) Confirming = Imports.First(i => i.Id == id);
+                else Refusal = reason;
+            }
+        }
         return Page();
     }
+
+    /// <summary>Reverts an import after its confirmation (SPEC §10); a refusal comes back with its reason.</summary>
+    public async Task<IActionResult> OnPostRevertAsync(string programId, Guid id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(programId, AdminSection.ImportHistory, cancellationToken) || !Me.IsDistrictAdmin)
+        {
+            return NotFound();
+        }
+        var import = await Store.GetImportAsync(District.Id, id, cancellationToken);
+        if (import is null) return NotFound();
+        var result = await Store.RevertImportAsync(District.Id, id, roster.RevertWindow, cancellationToken);
+        if (result.Succeeded)
+        {
+            RevertDone = string.Create(CultureInfo.CurrentCulture,
+                $"The import of {import.FileName} was reverted: {result.Users:N0} {(result.Users == 1 ? "user" : "users")} put back as they were before it.");
+        }
+        else
+        {
+            RevertRefused = $"The import of {import.FileName} was not reverted. {result.Reason}";
+        }
+        return RedirectToPage(new { programId });
+    }
+
+    /// <summary>A completed import that has not been reverted, finished within the revert window.</summary>
+    private bool InRevertWindow(ImportRecord import) =>
+        import.Status == ImportStatus.Completed && import.RevertedAt is null
+        && import.CompletedAt is { } completed && completed >= DateTimeOffset.UtcNow - roster.RevertWindow;
 
     /// <summary>The link from an import to its page, named for what the page shows in its state.</summary>
     public static string OpenText(string status) => status switch
