@@ -4,6 +4,7 @@
 # Runs on a fresh Debian machine: installs sqlite3, /usr/bin/time and PostgreSQL when missing.
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
+#   ./bench.sh --roster [--users 100k] [--repeat 3]   update and sync at scale (SQLite) -> bench/results/roster.md
 #
 # PostgreSQL: ROSTRA_BENCH_PG (an Npgsql connection string to a role that may create databases) when set;
 # otherwise scripts/postgres.sh brings up the local server with role rostra/rostra.
@@ -13,11 +14,13 @@ cd "$(dirname "$0")"
 sizes=10k,100k,1m
 out=bench/results/e2e.md
 providers=sqlite,postgres
+roster=0
 extra=()
 for arg in "$@"; do
     case "$arg" in
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
+        --roster) roster=1; providers=sqlite ;;
         *) extra+=("$arg") ;;
     esac
 done
@@ -47,6 +50,10 @@ bin=bench/work/bin
 echo "bench.sh: building (Release)" >&2
 dotnet publish src/Rostra -c Release -o "$bin/rostra" --nologo -v quiet >&2
 dotnet build bench/Rostra.Benchmarks -c Release -o "$bin/bench" --nologo -v quiet >&2
+
+if ((roster)); then
+    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --work bench/work --out bench/results/roster.md "${extra[@]}"
+fi
 
 exec dotnet "$bin/bench/Rostra.Benchmarks.dll" e2e \
     --rostra "$bin/rostra/rostra.dll" --sizes "$sizes" --providers "$providers" \

@@ -57,6 +57,8 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             // An update or sync compares every row with the district's users and keeps its plan (SPEC §10).
             if (import.Mode.HasPlan())
                 context = context with { Mode = import.Mode, Roster = store, ProgramId = import.ProgramId, Plan = new Roster.StorePlanSink(store, import.Id) };
+            // A row the plan leaves unchanged is not staged: nothing of it is hashed or written.
+            Func<int, bool> skip = context.Plan is Roster.StorePlanSink sink ? sink.IsUnchanged : _ => false;
             var result = await FileValidator.ValidateAsync(file, context, progress, token);
             if (!result.IsValid)
             {
@@ -72,7 +74,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             if (ErrorRowCells.Read(file, new HashSet<int>(), token) is { } header)
                 await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
             file.Position = 0;
-            await StageAsync(import, context, file, token);
+            await StageAsync(import, context, file, skip, token);
             if (result.Plan is { } plan) await store.SavePlanAsync(import.Id, plan, token);
             if (!await store.CompleteStagingAsync(import.Id, result.Rows, result.Warnings, CancellationToken.None))
             {
@@ -105,13 +107,14 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
         }
     }
 
-    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, CancellationToken cancellationToken)
+    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, Func<int, bool> skip, CancellationToken cancellationToken)
     {
         var protector = vault.For(import.Id);
         var batch = new List<StagedRow>(StageBatch);
         var index = 0;
         await foreach (var user in FileValidator.ReadUsersAsync(file, context, cancellationToken))
         {
+            if (skip(user.Row)) continue;
             batch.Add(new StagedRow(user.Row, index++ / settings.ChunkRows, user.Username, user.FirstName, user.LastName, user.Email,
                 user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : protector.Protect(user.Password)));
             if (batch.Count < StageBatch) continue;
