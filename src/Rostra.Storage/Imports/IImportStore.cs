@@ -29,8 +29,6 @@ public interface IImportStore
     /// </summary>
     Task CompleteValidationAsync(Guid importId, string status, int rows, IReadOnlyList<ImportIssue> errors, IReadOnlyList<ImportIssue> warnings, CancellationToken cancellationToken, IReadOnlyList<ErrorCount>? counts = null);
 
-    Task<IReadOnlyList<ImportIssue>> GetImportErrorsAsync(Guid importId, int offset, int limit, CancellationToken cancellationToken);
-
     Task<IReadOnlyList<ImportIssue>> GetImportWarningsAsync(Guid importId, CancellationToken cancellationToken);
 
     /// <summary>Imports left running by a process that stopped: marks them failed or cancelled. Returns how many.</summary>
@@ -42,15 +40,6 @@ public interface IImportStore
     /// nothing is written and the conflicts come back as <c>username.taken</c> / <c>email.taken</c> errors.
     /// </summary>
     Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken);
-
-    /// <summary>Keeps the file's header and the cells of rows with errors (Password already blanked) for the error report.</summary>
-    Task SaveErrorRowsAsync(Guid importId, IReadOnlyList<string> header, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken);
-
-    /// <summary>The header cells of the import's file as written, null when not kept.</summary>
-    Task<IReadOnlyList<string>?> GetImportHeaderAsync(Guid importId, CancellationToken cancellationToken);
-
-    /// <summary>The kept cells of the rows with errors, in row order, streamed.</summary>
-    IAsyncEnumerable<ErrorRow> ReadErrorRowsAsync(Guid importId, CancellationToken cancellationToken);
 
     /// <summary>Staged rows of an import by row number (no passwords), e.g. to report the rows of a failed confirm.</summary>
     Task<IReadOnlyList<StagedRow>> GetStagedRowsAsync(Guid importId, IReadOnlyCollection<int> rows, CancellationToken cancellationToken);

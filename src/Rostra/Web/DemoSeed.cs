@@ -18,7 +18,7 @@ public static class DemoSeed
 
     private sealed record DemoDistrict(District District, DistrictProgram[] Programs, School[] Schools, NewUser[] Users, string Note);
 
-    public static async Task EnsureAsync(IRostraStore store, PasswordHasher hasher, TextWriter console, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(IDirectoryStore store, PasswordHasher hasher, TextWriter console, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(hasher);

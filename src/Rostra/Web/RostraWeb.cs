@@ -68,6 +68,9 @@ public static class RostraWeb
         builder.Services.AddSingleton<IImportStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton<IKeyRingStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IImportErrorStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<IRosterStore>(services => services.GetRequiredService<IRostraStore>());
+        builder.Services.AddSingleton<ISignInStore>(services => services.GetRequiredService<IRostraStore>());
         builder.Services.AddSingleton(new PasswordHasher(hashing));
         builder.Services.AddSingleton(Rostra.Roster.RosterSettings.FromEnvironment());
         builder.Services.AddHostedService(services => new StartupTasks(

@@ -14,12 +14,12 @@ internal static class TokenEndpoints
     {
         var tokens = endpoints.MapGroup("/api/tokens").RequireAuthorization(AuthSetup.DistrictAdminPolicy);
 
-        tokens.MapGet("", async (ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+        tokens.MapGet("", async (ClaimsPrincipal principal, ISignInStore store, CancellationToken ct) =>
                 TypedResults.Ok((await store.ListTokensAsync(CurrentUser.From(principal).Id, ct)).Select(TokenView.From).ToList()))
             .WithName("ListTokens")
             .WithSummary("Your API tokens: id, name, when created and last used (never the token itself).");
 
-        tokens.MapDelete("/{tokenId}", async (string tokenId, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+        tokens.MapDelete("/{tokenId}", async (string tokenId, ClaimsPrincipal principal, ISignInStore store, CancellationToken ct) =>
                 await store.RevokeTokenAsync(CurrentUser.From(principal).Id, tokenId, ct)
                     ? Results.NoContent()
                     : Results.NotFound(new ApiError("token.unknown", "You have no token with this id. List yours with GET /api/tokens.")))

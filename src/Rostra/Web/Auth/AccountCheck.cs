@@ -25,7 +25,7 @@ internal static class AccountCheck
         UserAccount? account = null;
         if (long.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            var store = context.HttpContext.RequestServices.GetRequiredService<IRostraStore>();
+            var store = context.HttpContext.RequestServices.GetRequiredService<IDirectoryStore>();
             account = await store.GetUserAsync(id, context.HttpContext.RequestAborted);
         }
         if (!MaySignIn(account) || !string.Equals(principal?.FindFirstValue(StampClaim), account!.SecurityStamp, StringComparison.Ordinal))

@@ -29,7 +29,8 @@ internal abstract record SignInOutcome
 /// </summary>
 internal sealed class SignInService : IDisposable
 {
-    private readonly IRostraStore store;
+    private readonly IDirectoryStore directory;
+    private readonly ISignInStore store;
     private readonly PasswordHasher hasher;
     private readonly WebRuntime runtime;
     private readonly TimeProvider time;
@@ -38,8 +39,9 @@ internal sealed class SignInService : IDisposable
     // An unknown username costs the same hashing work as a known one, so timing does not tell them apart.
     private readonly Lazy<string> decoyHash;
 
-    public SignInService(IRostraStore store, PasswordHasher hasher, WebRuntime runtime, TimeProvider time)
+    public SignInService(IDirectoryStore directory, ISignInStore store, PasswordHasher hasher, WebRuntime runtime, TimeProvider time)
     {
+        this.directory = directory;
         this.store = store;
         this.hasher = hasher;
         this.runtime = runtime;
@@ -75,7 +77,7 @@ internal sealed class SignInService : IDisposable
         {
             return new SignInOutcome.Paused(lockedUntil - now);
         }
-        var user = await store.FindUserAsync(name, cancellationToken);
+        var user = await directory.FindUserAsync(name, cancellationToken);
         // A deactivated user is refused exactly as an unknown one (failures counted the same): nothing tells the two apart.
         if (!AccountCheck.MaySignIn(user))
         {

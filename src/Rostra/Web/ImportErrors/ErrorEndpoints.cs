@@ -20,10 +20,10 @@ internal static class ErrorEndpoints
     /// <summary>Maps the routes under <paramref name="api"/> (the authorized <c>/api</c> group).</summary>
     public static RouteGroupBuilder MapImportErrors(this RouteGroupBuilder api)
     {
-        api.MapGet("/imports/{id:guid}/errors", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct,
+        api.MapGet("/imports/{id:guid}/errors", async (Guid id, ClaimsPrincipal principal, IImportStore imports, IImportErrorStore store, CancellationToken ct,
                 [FromQuery] string? code, [FromQuery] string? column, [FromQuery] int? offset, [FromQuery] int? limit) =>
             {
-                if (await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportApi.NotFound();
+                if (await imports.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportApi.NotFound();
                 var filter = new ErrorFilter(Blank(code), Blank(column));
                 var from = Math.Max(0, offset ?? 0);
                 var size = Math.Clamp(limit ?? DefaultPage, 1, MaxPage);
@@ -37,9 +37,9 @@ internal static class ErrorEndpoints
             .Produces<ErrorPage>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapGet("/imports/{id:guid}/errors/summary", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+        api.MapGet("/imports/{id:guid}/errors/summary", async (Guid id, ClaimsPrincipal principal, IImportStore imports, IImportErrorStore store, CancellationToken ct) =>
             {
-                if (await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportApi.NotFound();
+                if (await imports.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct) is null) return ImportApi.NotFound();
                 var counts = await store.GetErrorCountsAsync(id, ct);
                 return Results.Ok(Summary(counts));
             })
@@ -48,9 +48,9 @@ internal static class ErrorEndpoints
             .Produces<List<ErrorSummaryItem>>()
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapGet("/imports/{id:guid}/errors.csv", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+        api.MapGet("/imports/{id:guid}/errors.csv", async (Guid id, ClaimsPrincipal principal, IImportStore imports, IImportErrorStore store, CancellationToken ct) =>
             {
-                var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
+                var record = await imports.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
                 if (record is null) return ImportApi.NotFound();
                 if (record.ErrorCount == 0) return NoReport();
                 var header = await store.GetImportHeaderAsync(id, ct);
@@ -63,9 +63,9 @@ internal static class ErrorEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces<ApiError>(StatusCodes.Status404NotFound);
 
-        api.MapGet("/imports/{id:guid}/errors.xlsx", async (Guid id, ClaimsPrincipal principal, IRostraStore store, CancellationToken ct) =>
+        api.MapGet("/imports/{id:guid}/errors.xlsx", async (Guid id, ClaimsPrincipal principal, IImportStore imports, IImportErrorStore store, CancellationToken ct) =>
             {
-                var record = await store.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
+                var record = await imports.GetImportAsync(CurrentUser.From(principal).DistrictId, id, ct);
                 if (record is null) return ImportApi.NotFound();
                 if (record.ErrorCount == 0) return NoReport();
                 var header = await store.GetImportHeaderAsync(id, ct);

@@ -11,7 +11,7 @@ namespace Rostra.Web.Pages;
 /// The first page after sign-in. A district admin sees the district's programs and where to manage them; anyone
 /// else (a student, a teacher, a school admin) sees who they are, their schools and their programs.
 /// </summary>
-internal sealed class IndexModel(IRostraStore store) : PageModel
+internal sealed class IndexModel(IDirectoryStore store) : PageModel
 {
     public CurrentUser Me { get; private set; } = null!;
 

@@ -6,7 +6,7 @@ using Rostra.Web.Auth;
 
 namespace Rostra.Web.Pages;
 
-internal sealed class LogoutModel(IRostraStore store) : PageModel
+internal sealed class LogoutModel(ISignInStore store) : PageModel
 {
     public IActionResult OnGet() => Redirect("/");
 

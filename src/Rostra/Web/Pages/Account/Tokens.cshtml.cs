@@ -7,7 +7,7 @@ using Rostra.Web.Pages.Shared;
 namespace Rostra.Web.Pages.Account;
 
 /// <summary>A district admin's own API tokens: the list, a new one (shown once), revoking one.</summary>
-internal sealed class TokensModel(IRostraStore store) : PageModel
+internal sealed class TokensModel(IDirectoryStore directory, ISignInStore store) : PageModel
 {
     public IReadOnlyList<ApiTokenInfo> Tokens { get; private set; } = [];
 
@@ -57,7 +57,7 @@ internal sealed class TokensModel(IRostraStore store) : PageModel
     private async Task<bool> ShowAsync(CancellationToken cancellationToken)
     {
         var me = CurrentUser.From(User);
-        var district = await store.GetDistrictAsync(me.DistrictId, cancellationToken);
+        var district = await directory.GetDistrictAsync(me.DistrictId, cancellationToken);
         if (district is null)
         {
             return false;

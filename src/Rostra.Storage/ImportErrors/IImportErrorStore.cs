@@ -4,11 +4,23 @@ using Rostra.Core.Validation;
 namespace Rostra.Storage;
 
 /// <summary>
-/// The errors of imports as the error list, its summary and the reports read them: the first errors in detail (in row
+/// The errors of imports as validation keeps them and the error list, its summary and the reports read them: the first errors in detail (in row
 /// order), the count of every code and column, and their deletion after the retention period.
 /// </summary>
 public interface IImportErrorStore
 {
+    /// <summary>A page of the kept errors in order, unfiltered (the command line prints them).</summary>
+    Task<IReadOnlyList<ImportIssue>> GetImportErrorsAsync(Guid importId, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Keeps the file's header and the cells of rows with errors (Password already blanked) for the error report.</summary>
+    Task SaveErrorRowsAsync(Guid importId, IReadOnlyList<string> header, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>The header cells of the import's file as written, null when not kept.</summary>
+    Task<IReadOnlyList<string>?> GetImportHeaderAsync(Guid importId, CancellationToken cancellationToken);
+
+    /// <summary>The kept cells of the rows with errors, in row order, streamed.</summary>
+    IAsyncEnumerable<ErrorRow> ReadErrorRowsAsync(Guid importId, CancellationToken cancellationToken);
+
     /// <summary>The kept errors of an import in order, optionally only of one code and/or column, streamed.</summary>
     IAsyncEnumerable<ImportIssue> ReadImportErrorsAsync(Guid importId, ErrorFilter filter, CancellationToken cancellationToken);
 
