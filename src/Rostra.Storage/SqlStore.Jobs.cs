@@ -159,14 +159,20 @@ internal abstract partial class SqlStore
     private async Task<ChunkClaim?> ClaimChunkAsync(Guid? importId, string worker, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        // Confirmed imports first, then the oldest; the sub-SELECT skips chunks another worker is claiming right now.
+        // Confirmed (importing) imports first: hashing before CONFIRM only gets the workers nothing confirmed needs.
+        // Within each, fair shares: the district, then the import, with the fewest chunks in flight (claimed under a
+        // live lease) goes first, then the oldest import. The sub-SELECT skips chunks another worker is claiming right now.
         await using var command = Command(connection,
             "UPDATE import_chunks SET status = @claimed, claimed_by = @worker, lease_until = @lease " +
             "WHERE (import_id, chunk_no) = (" +
-            " SELECT c.import_id, c.chunk_no FROM import_chunks c JOIN imports i ON i.id = c.import_id" +
-            $" WHERE c.status <> @hashed AND (c.status = @pending OR c.lease_until < @now) AND {InSet("i.status", "@hashable")}" +
+            " SELECT c.import_id, c.chunk_no FROM import_chunks c JOIN (" +
+            "  SELECT b.id, b.created_at, b.unconfirmed, b.busy, SUM(b.busy) OVER (PARTITION BY b.district_id) AS district_busy FROM (" +
+            "   SELECT i.id, i.district_id, i.created_at, CASE WHEN i.status = @importing THEN 0 ELSE 1 END AS unconfirmed," +
+            "    (SELECT COUNT(*) FROM import_chunks f WHERE f.import_id = i.id AND f.status = @claimed AND f.lease_until >= @now) AS busy" +
+            $"   FROM imports i WHERE {InSet("i.status", "@hashable")}) b) r ON r.id = c.import_id" +
+            " WHERE c.status <> @hashed AND (c.status = @pending OR c.lease_until < @now)" +
             (importId is null ? "" : " AND c.import_id = @only") +
-            " ORDER BY CASE WHEN i.status = @importing THEN 0 ELSE 1 END, i.created_at, c.import_id, c.chunk_no" +
+            " ORDER BY r.unconfirmed, r.district_busy, r.busy, r.created_at, c.import_id, c.chunk_no" +
             $" LIMIT 1{SkipLocked("c")}) " +
             "RETURNING import_id, district_id, chunk_no, rows");
         var now = Now();

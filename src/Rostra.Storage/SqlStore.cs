@@ -31,8 +31,6 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
 
     public abstract Task MigrateAsync(CancellationToken cancellationToken);
 
-    public abstract Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken);
-
     public abstract ValueTask DisposeAsync();
 
     /// <summary>An open connection; the caller disposes it.</summary>
@@ -588,14 +586,6 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         Add(command, "district_id", write.DistrictId);
         AddSet(command, "final", ImportStatus.All.Where(ImportStatus.IsFinal).ToArray());
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    /// <summary>The programs a written user gets: its own, plus the import's program.</summary>
-    protected static string[] ProgramsOf(NewUser user, ImportWrite write)
-    {
-        if (write.ProgramId is null || user.ProgramIds.Contains(write.ProgramId, StringComparer.Ordinal))
-            return user.ProgramIds.Distinct(StringComparer.Ordinal).ToArray();
-        return [.. user.ProgramIds.Distinct(StringComparer.Ordinal), write.ProgramId];
     }
 
     /// <summary>

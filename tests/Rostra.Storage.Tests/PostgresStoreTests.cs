@@ -13,18 +13,19 @@ public sealed partial class PostgresStoreTests
         await SeedDistrictAsync();
         var first = await CreateImportAsync();
         var second = await CreateImportAsync();
-        // Both streams end together, so both writes have checked for conflicts before either commits:
-        // the loser meets the other's names on the unique index.
-        using var barrier = new Barrier(2);
-        async IAsyncEnumerable<NewUser> Together(NewUser[] users)
-        {
-            foreach (var user in users) yield return user;
-            await Task.Run(() => barrier.SignalAndWait(TimeSpan.FromSeconds(30)));
-        }
+        // The test holds the users table for reading: both final writes check for conflicts, find none (neither has
+        // written yet), and wait at their insert. Then both go on: the loser meets the other's names on the unique index.
+        await using var holder = new NpgsqlConnection(ConnectionString);
+        await holder.OpenAsync();
+        var hold = await holder.BeginTransactionAsync();
+        await using (var share = new NpgsqlCommand("LOCK TABLE users IN SHARE MODE", holder, hold)) await share.ExecuteNonQueryAsync();
 
-        var results = await Task.WhenAll(
-            Task.Run(() => Store.WriteImportAsync(new ImportWrite(first.Id, District, Program), Together(OverlappingFirst), Ct)),
-            Task.Run(() => Store.WriteImportAsync(new ImportWrite(second.Id, District, Program), Together(OverlappingSecond), Ct)));
+        var writes = Task.WhenAll(
+            Task.Run(() => WriteAsync(first, OverlappingFirst)),
+            Task.Run(() => WriteAsync(second, OverlappingSecond)));
+        await WaitUntilBackendsWaitOnALockAsync(2);
+        await hold.RollbackAsync();
+        var results = await writes;
 
         await AssertExactlyOneSucceededAsync(results, first, second);
     }
@@ -78,7 +79,9 @@ public sealed partial class PostgresStoreTests
         return transaction;
     }
 
-    private async Task WaitUntilABackendWaitsOnALockAsync()
+    private Task WaitUntilABackendWaitsOnALockAsync() => WaitUntilBackendsWaitOnALockAsync(1);
+
+    private async Task WaitUntilBackendsWaitOnALockAsync(int backends)
     {
         await using var monitor = new NpgsqlConnection(ConnectionString);
         await monitor.OpenAsync();
@@ -87,7 +90,7 @@ public sealed partial class PostgresStoreTests
         {
             await using var command = new NpgsqlCommand(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", monitor);
-            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            if ((long)(await command.ExecuteScalarAsync())! >= backends) return;
             await Task.Delay(20);
         }
         Assert.Fail("The write never waited on the uncommitted user's index entry.");

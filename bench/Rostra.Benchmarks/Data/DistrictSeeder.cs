@@ -5,9 +5,9 @@ using Rostra.Storage;
 namespace Rostra.Benchmarks.Data;
 
 /// <summary>
-/// Puts the synthetic district into a store: district, program, schools, and existing users written through
-/// <see cref="IRostraStore.WriteImportAsync"/> with one precomputed hash (hashing a million real passwords would
-/// take hours and measure nothing new).
+/// Puts the synthetic district into a store: district, program, schools, and existing users written through the one
+/// write path (<see cref="SeedingThroughStaging"/>: staged, chunks marked hashed, final write) with one precomputed hash
+/// (hashing a million real passwords would take hours and measure nothing new).
 /// </summary>
 internal static class DistrictSeeder
 {
@@ -28,24 +28,20 @@ internal static class DistrictSeeder
         if (existingUsers == 0) return;
 
         var write = await NewImportAsync(store, district.Id, UserType.Student, "seed.csv", cancellationToken);
-        var result = await store.WriteImportAsync(write, Existing(district, existingUsers), cancellationToken);
+        var users = new List<NewUser>((int)existingUsers);
+        for (long k = 0; k < existingUsers; k++) users.Add(district.ExistingUser(k, PrecomputedHash));
+        var result = await SeedingThroughStaging.WriteAsync(store, write, users, cancellationToken);
         if (!result.Succeeded)
             throw new InvalidOperationException($"Seeding failed: {string.Join("; ", result.Errors.Take(5).Select(e => $"row {e.Row}: {e.Code} {e.Value}"))}");
     }
 
-    /// <summary>An import record in <c>importing</c>, ready for a write.</summary>
+    /// <summary>An import record in <c>validating</c>, as an upload creates it, ready to be staged.</summary>
     public static async Task<ImportWrite> NewImportAsync(IRostraStore store, string districtId, UserType type, string fileName, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         var record = new ImportRecord(Guid.NewGuid(), districtId, SyntheticDistrict.ProgramId, type, fileName, new string('0', 64),
-            ImportStatus.Importing, 0, 0, 0, 0, now, "bench", now);
+            ImportStatus.Validating, 0, 0, 0, 0, now, "bench", now);
         await store.CreateImportAsync(record, cancellationToken);
         return new ImportWrite(record.Id, districtId, SyntheticDistrict.ProgramId);
-    }
-
-    private static async IAsyncEnumerable<NewUser> Existing(SyntheticDistrict district, long count)
-    {
-        for (long k = 0; k < count; k++) yield return district.ExistingUser(k, PrecomputedHash);
-        await Task.CompletedTask;
     }
 }

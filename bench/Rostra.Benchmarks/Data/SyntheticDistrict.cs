@@ -19,12 +19,13 @@ internal sealed class SyntheticDistrict
 
     private readonly List<School>[] _byGrade;
 
-    public SyntheticDistrict(string id = DefaultId, int schoolCount = 300)
+    /// <param name="firstSchool">The number of the first school: School IDs are unique across the platform, so a second district starts further on.</param>
+    public SyntheticDistrict(string id = DefaultId, int schoolCount = 300, int firstSchool = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(schoolCount, 10);
         Id = id;
         Domain = id + ".k12.example.org";
-        Schools = Enumerable.Range(0, schoolCount).Select(i => CreateSchool(id, i)).ToArray();
+        Schools = Enumerable.Range(firstSchool, schoolCount).Select(i => CreateSchool(id, i)).ToArray();
         _byGrade = Enumerable.Range(0, Grade.Count)
             .Select(g => Schools.Where(s => s.Grades.Contains(Grade.FromOrdinal(g))).ToList())
             .ToArray();

@@ -36,8 +36,11 @@ internal abstract class BenchDatabase
     public abstract Task<string> VersionAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>CSV files of the rows a write produces: users, their schools, their programs.</summary>
-internal sealed record RawFiles(string Users, string UserSchools, string UserPrograms);
+/// <summary>
+/// CSV files of the rows a write produces: users, their schools, their programs, and their search keys (the rows the
+/// users' search triggers would add, folded by the code's own <c>SearchText.Fold</c>, for a loader that cannot run them).
+/// </summary>
+internal sealed record RawFiles(string Users, string UserSchools, string UserPrograms, string UserSearch);
 
 internal sealed class SqliteBenchDatabase(string directory) : BenchDatabase
 {
@@ -88,7 +91,9 @@ internal sealed class SqliteBenchDatabase(string directory) : BenchDatabase
             PRAGMA foreign_keys = ON;
             PRAGMA busy_timeout = 60000;
             BEGIN IMMEDIATE;
+            DROP TRIGGER users_search_insert;
             .import --csv '{files.Users}' users
+            .import --csv '{files.UserSearch}' user_search
             .import --csv '{files.UserSchools}' user_schools
             .import --csv '{files.UserPrograms}' user_programs
             COMMIT;
@@ -169,7 +174,7 @@ internal sealed class PostgresBenchDatabase(string adminConnection) : BenchDatab
     public override async Task<TimeSpan> RawLoadAsync(string name, RawFiles files, CancellationToken cancellationToken)
     {
         var script = $"""
-            \copy users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, locked_until, created_at, import_id) FROM '{files.Users}' WITH (FORMAT csv)
+            \copy users (id, district_id, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, failed_logins, locked_until, created_at, import_id, security_stamp, active, version) FROM '{files.Users}' WITH (FORMAT csv)
             \copy user_schools (district_id, user_id, school_id) FROM '{files.UserSchools}' WITH (FORMAT csv)
             \copy user_programs (district_id, user_id, program_id) FROM '{files.UserPrograms}' WITH (FORMAT csv)
             """;

@@ -5,6 +5,7 @@ using Rostra.Benchmarks.Micro;
 using Rostra.Core;
 using Rostra.Core.Validation;
 using Rostra.Storage;
+using Rostra.Storage.Search;
 
 namespace Rostra.Benchmarks.EndToEnd;
 
@@ -33,11 +34,13 @@ internal static class InsertData
     public static RawFiles WriteRawFiles(string directory, IReadOnlyList<NewUser> users, long firstId, Guid importId)
     {
         Directory.CreateDirectory(directory);
-        var files = new RawFiles(Path.Combine(directory, "users.csv"), Path.Combine(directory, "user_schools.csv"), Path.Combine(directory, "user_programs.csv"));
+        var files = new RawFiles(Path.Combine(directory, "users.csv"), Path.Combine(directory, "user_schools.csv"), Path.Combine(directory, "user_programs.csv"),
+            Path.Combine(directory, "user_search.csv"));
         var utf8 = new UTF8Encoding(false);
         using var u = new StreamWriter(files.Users, false, utf8, 1 << 16) { NewLine = "\n" };
         using var s = new StreamWriter(files.UserSchools, false, utf8, 1 << 16) { NewLine = "\n" };
         using var p = new StreamWriter(files.UserPrograms, false, utf8, 1 << 16) { NewLine = "\n" };
+        using var k = new StreamWriter(files.UserSearch, false, utf8, 1 << 16) { NewLine = "\n" };
         var import = importId.ToString("D");
         var line = new StringBuilder(512);
         for (var i = 0; i < users.Count; i++)
@@ -58,9 +61,14 @@ internal static class InsertData
             Field(line, user.PasswordHash).Append(",0,,");
             Field(line, CreatedAt).Append(',');
             Field(line, import);
+            // security_stamp, active, version: the defaults an imported user gets.
+            line.Append(",\"\",1,1");
             u.WriteLine(line);
             foreach (var school in user.SchoolIds.Distinct(StringComparer.Ordinal)) s.WriteLine($"{user.DistrictId},{id},{Quote(school)}");
             p.WriteLine($"{user.DistrictId},{id},{SyntheticDistrict.ProgramId}");
+            // What users_search_insert adds: SQLite's triggers call rostra_fold, which only the store's connections have.
+            var last = user.LastName ?? "";
+            k.WriteLine($"{id},{user.DistrictId},{Quote(SearchText.Fold((user.FirstName + " " + last).Trim()))},{Quote(SearchText.Fold((last + " " + user.FirstName).Trim()))}");
         }
         return files;
     }

@@ -34,13 +34,6 @@ public interface IImportStore
     /// <summary>Imports left running by a process that stopped: marks them failed or cancelled. Returns how many.</summary>
     Task<int> FailInterruptedImportsAsync(string message, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Writes every user of an import in one transaction: users, roles, school memberships and program access,
-    /// then marks the import completed with its imported count. When any username or email is taken by then,
-    /// nothing is written and the conflicts come back as <c>username.taken</c> / <c>email.taken</c> errors.
-    /// </summary>
-    Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken);
-
     /// <summary>Staged rows of an import by row number (no passwords), e.g. to report the rows of a failed confirm.</summary>
     Task<IReadOnlyList<StagedRow>> GetStagedRowsAsync(Guid importId, IReadOnlyCollection<int> rows, CancellationToken cancellationToken);
 

@@ -33,7 +33,9 @@ public interface IJobStore
 
     /// <summary>
     /// Claims the next chunk to hash: pending, or claimed with a lapsed lease, of an import that is <c>valid</c> or
-    /// <c>importing</c> (confirmed imports first, then the oldest). PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>. Null when none.
+    /// <c>importing</c>. Confirmed imports first; among the confirmed, then among the unconfirmed, the district with
+    /// the fewest chunks in flight, then the import with the fewest, then the oldest import. PostgreSQL:
+    /// <c>FOR UPDATE SKIP LOCKED</c>. Null when none.
     /// </summary>
     Task<ChunkClaim?> ClaimChunkAsync(string worker, TimeSpan lease, CancellationToken cancellationToken);
 
@@ -71,8 +73,10 @@ public interface IJobStore
     Task<int> FailAbandonedImportsAsync(string claimPrefix, string message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The final write of a durable import: every staged row becomes a user in one transaction, with the same
-    /// conflict check as <see cref="IImportStore.WriteImportAsync"/>, and the staged rows are deleted. Only while
+    /// The final write of an import, the one way users are written from an import: every staged row becomes a user
+    /// (with its roles, schools and the import's program) in one transaction, and the import completes with its count;
+    /// when any username or email is taken by then, nothing is written and the conflicts come back as
+    /// <c>username.taken</c> / <c>email.taken</c> errors. The staged rows are deleted. Only while
     /// <paramref name="worker"/> holds the import and it is still <c>importing</c> with every chunk hashed; otherwise
     /// nothing happens (<see cref="WriteResult.Succeeded"/> false, no errors). <paramref name="beforeCommit"/> runs
     /// inside the transaction just before it commits (tests use it to stop a node there).

@@ -10,7 +10,7 @@ namespace Rostra.Storage.Postgres;
 /// <summary>
 /// The store on PostgreSQL through one <see cref="NpgsqlDataSource"/>. Several nodes may share the database:
 /// migrations take an advisory lock, and an import's write is made safe against concurrent writers by
-/// the unique indexes (see <see cref="WriteImportAsync"/>).
+/// the unique indexes (see <see cref="WriteStagedImportAsync"/>).
 /// </summary>
 internal sealed class PostgresStore : SqlStore
 {
@@ -136,43 +136,11 @@ internal sealed class PostgresStore : SqlStore
     private static Task WriteNullableAsync(NpgsqlBinaryImporter writer, int? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
         value is { } v ? writer.WriteAsync(v, type, cancellationToken) : writer.WriteNullAsync(cancellationToken);
 
-    /// <summary>Streams the users by binary COPY into a temporary stage (ids drawn from the users sequence on the way), then checks and moves it.</summary>
-    public override async Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await CreateStageAsync(connection, transaction, cancellationToken);
-
-        var count = 0;
-        await using (var writer = await connection.BeginBinaryImportAsync($"COPY import_stage ({StageColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            await foreach (var user in users.WithCancellation(cancellationToken))
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(user.Row ?? count + 2, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(user.Username, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(Key(user.Username), NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(user.FirstName, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(writer, user.LastName, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(writer, user.Email, NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(writer, user.Email is null ? null : Key(user.Email), NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(JoinRoles(user.Roles), NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(writer, user.Grade?.ToString(), NpgsqlDbType.Text, cancellationToken);
-                await WriteNullableAsync(writer, user.PasswordHash, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(user.SchoolIds.Distinct(StringComparer.Ordinal).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(ProgramsOf(user, write), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-                count++;
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
-        return await MoveCheckedStageAsync(connection, transaction, write, count, after: null, beforeCommit: null, cancellationToken, applyPlan: true, rowsSource: StageRowsSource);
-    }
-
     /// <summary>
     /// The final write of a durable import: locks the import row (<c>FOR UPDATE</c>: a second writer, or a worker
     /// claiming it with <c>SKIP LOCKED</c>, cannot interleave; a CANCEL waits for the outcome), checks the claim, fills the
-    /// stage from <c>import_rows</c> in one <c>INSERT … SELECT</c>, then the same conflict check and move as
-    /// <see cref="WriteImportAsync"/>, and deletes the staged rows, all in one transaction.
+    /// stage from <c>import_rows</c> in one <c>INSERT … SELECT</c> (ids drawn from the users sequence on the way), then
+    /// checks and moves it (see <see cref="MoveCheckedStageAsync"/>) and deletes the staged rows, all in one transaction.
     /// </summary>
     public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
@@ -220,7 +188,7 @@ internal sealed class PostgresStore : SqlStore
     /// </summary>
     private async Task<WriteResult> MoveCheckedStageAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, int count,
-        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken, bool applyPlan = false, string? rowsSource = null)
+        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken, bool applyPlan = false)
     {
         await using (var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction))
             await analyze.ExecuteNonQueryAsync(cancellationToken);
@@ -236,7 +204,7 @@ internal sealed class PostgresStore : SqlStore
                 List<ImportIssue>? planErrors;
                 try
                 {
-                    (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken, rowsSource);
+                    (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken);
                     if (planErrors is null) creates -= await DropPlannedFromStageAsync(connection, transaction, write.ImportId, cancellationToken);
                 }
                 catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected && attempt < WriteAttempts)
@@ -279,10 +247,6 @@ internal sealed class PostgresStore : SqlStore
     }
 
     protected override string SkipLocked(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
-
-    /// <summary>The stage of a streamed write as the plan reads its rows (School IDs as a JSON array, as staged rows keep them).</summary>
-    private const string StageRowsSource =
-        "(SELECT row, first_name, last_name, email, email_key, roles, grade, password_hash, array_to_json(school_ids)::text AS school_ids FROM import_stage)";
 
     protected override string JsonEach(string json, string alias) => $"json_array_elements_text(({json})::json) AS {alias}(value)";
 

@@ -139,45 +139,10 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     }
 
     /// <summary>
-    /// Streams the users (hashed by the caller as they come, which takes long) into a TEMP table with a
-    /// prepared, reused insert: the temp database is private to the connection, so no lock on the main file is
-    /// held meanwhile and sign-ins and other imports go on. Then, in one BEGIN IMMEDIATE transaction, which
-    /// no other writer can interleave with, one set-based query finds every conflict, and when there is none
-    /// the stage moves into users (ids from max(id) + 1), user_schools and user_programs, and the import completes.
-    /// </summary>
-    public override async Task<WriteResult> WriteImportAsync(ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
-    {
-        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-        try
-        {
-            await ExecuteAsync(connection, null, CreateStage, cancellationToken);
-            var count = await StageAsync(connection, write, users, cancellationToken);
-
-            // BEGIN IMMEDIATE takes the write lock: what the check sees stays true until commit.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            // An update or sync: its plan first, from this stage; the stage then keeps only its creates.
-            var (planErrors, written) = await ApplyPlanAsync(connection, transaction, write.ImportId, write.DistrictId, write.ProgramId, cancellationToken,
-                "(SELECT row, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids FROM temp.import_stage)");
-            if (planErrors is not null)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new WriteResult(false, 0, planErrors);
-            }
-            count -= await DropPlannedFromStageAsync(connection, transaction, write.ImportId, cancellationToken);
-            if (await CheckAndMoveStageAsync(connection, transaction, write, count, cancellationToken, written) is { } failed) return failed;
-            await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(true, count + written, []);
-        }
-        finally
-        {
-            await DropStageAsync(connection);
-        }
-    }
-
-    /// <summary>
     /// The final write of a durable import, in one BEGIN IMMEDIATE transaction (no other writer can interleave):
-    /// checks the claim, fills the temp stage from <c>import_rows</c>, then the same conflict check and move as
-    /// <see cref="WriteImportAsync"/>, and deletes the staged rows.
+    /// checks the claim, fills the temp stage from <c>import_rows</c>, finds every conflict with one set-based query, and
+    /// when there is none moves the stage into users (ids from max(id) + 1), user_schools and user_programs, completes
+    /// the import and deletes the staged rows.
     /// </summary>
     public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
@@ -353,52 +318,6 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             cells.Value = CellsJson(r.Cells);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-    }
-
-    private async Task<int> StageAsync(SqliteConnection connection, ImportWrite write, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
-    {
-        // A deferred transaction that writes only the temp database: fast inserts, no lock on the main file.
-        await using var transaction = connection.BeginTransaction(deferred: true);
-        await using var insert = Command(connection,
-            "INSERT INTO import_stage (seq, row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, school_ids, program_ids) " +
-            "VALUES (@seq, @row, @username, @username_key, @first_name, @last_name, @email, @email_key, @roles, @grade, @password_hash, @school_ids, @program_ids)",
-            transaction);
-        var seq = Add(insert, "seq", 0);
-        var row = Add(insert, "row", 0);
-        var username = Add(insert, "username", "");
-        var usernameKey = Add(insert, "username_key", "");
-        var firstName = Add(insert, "first_name", "");
-        var lastName = Add(insert, "last_name", null);
-        var email = Add(insert, "email", null);
-        var emailKey = Add(insert, "email_key", null);
-        var roles = Add(insert, "roles", "");
-        var grade = Add(insert, "grade", null);
-        var hash = Add(insert, "password_hash", null);
-        var schools = Add(insert, "school_ids", "[]");
-        var programs = Add(insert, "program_ids", "[]");
-        await insert.PrepareAsync(cancellationToken);
-
-        var count = 0;
-        await foreach (var user in users.WithCancellation(cancellationToken))
-        {
-            count++;
-            seq.Value = count;
-            row.Value = user.Row ?? count + 1;
-            username.Value = user.Username;
-            usernameKey.Value = Key(user.Username);
-            firstName.Value = user.FirstName;
-            lastName.Value = (object?)user.LastName ?? DBNull.Value;
-            email.Value = (object?)user.Email ?? DBNull.Value;
-            emailKey.Value = user.Email is null ? DBNull.Value : Key(user.Email);
-            roles.Value = JoinRoles(user.Roles);
-            grade.Value = (object?)user.Grade?.ToString() ?? DBNull.Value;
-            hash.Value = (object?)user.PasswordHash ?? DBNull.Value;
-            schools.Value = JsonSerializer.Serialize(user.SchoolIds.Distinct(StringComparer.Ordinal));
-            programs.Value = JsonSerializer.Serialize(ProgramsOf(user, write));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return count;
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)

@@ -17,7 +17,9 @@ namespace Rostra.Imports;
 /// the valid rows (passwords as Data Protection ciphertext) split into chunks; the import becomes <c>valid</c>.</item>
 /// <item>Every node's workers (<see cref="RunAsync"/>) claim chunks (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL) and
 /// hash them, before CONFIRM already; each hashed chunk is committed with the node that hashed it, so a restart
-/// loses at most the chunks in flight, and a dead node's claims are taken over when their lease lapses.</item>
+/// loses at most the chunks in flight, and a dead node's claims are taken over when their lease lapses. Final writes
+/// go first, then chunks of confirmed imports, then of unconfirmed ones, each shared fairly between districts and
+/// imports; a chunk is about a second of hashing, so a worker busy before CONFIRM is soon free for confirmed work.</item>
 /// <item>Once confirmed and fully hashed, one worker claims the final write: all users in one transaction, or none.</item>
 /// </list>
 /// Cancel is a status change: workers see it when they renew a lease or save a chunk, and housekeeping deletes the
@@ -29,6 +31,9 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
     private const int StageBatch = 2000;
 
     private static readonly string[] Hashable = [ImportStatus.Valid, ImportStatus.Importing];
+
+    /// <summary>Sizes chunks to about <see cref="ImportEngineSettings.ChunkTime"/> of hashing when no size is configured.</summary>
+    private readonly HashCost cost = new(hasher);
 
     /// <summary>Tells this process's claims apart from an earlier run of the same node (a restart does not inherit claims).</summary>
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
@@ -110,12 +115,14 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
     private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, Func<int, bool> skip, CancellationToken cancellationToken)
     {
         var protector = vault.For(import.Id);
+        // Short chunks: a worker is free again within about a chunk's time, for confirmed work that waits (see ClaimChunkAsync).
+        var chunkRows = settings.ChunkRows ?? cost.RowsFor(settings.ChunkTime);
         var batch = new List<StagedRow>(StageBatch);
         var index = 0;
         await foreach (var user in FileValidator.ReadUsersAsync(file, context, cancellationToken))
         {
             if (skip(user.Row)) continue;
-            batch.Add(new StagedRow(user.Row, index++ / settings.ChunkRows, user.Username, user.FirstName, user.LastName, user.Email,
+            batch.Add(new StagedRow(user.Row, index++ / chunkRows, user.Username, user.FirstName, user.LastName, user.Email,
                 user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : protector.Protect(user.Password)));
             if (batch.Count < StageBatch) continue;
             await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
@@ -243,11 +250,15 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
             var passwords = await store.GetChunkPasswordsAsync(chunk.ImportId, chunk.ChunkNo, token);
             var protector = vault.For(chunk.ImportId);
             var hashes = new List<RowHash>(passwords.Count);
+            var hashing = Stopwatch.GetTimestamp();
+            var hashed = 0;
             foreach (var password in passwords)
             {
                 token.ThrowIfCancellationRequested();
+                if (password.PasswordProtected is not null) hashed++;
                 hashes.Add(new RowHash(password.Row, password.PasswordProtected is null ? null : hasher.Hash(protector.Unprotect(password.PasswordProtected))));
             }
+            cost.Observe(hashed, Stopwatch.GetElapsedTime(hashing));
             if (await store.SaveChunkHashesAsync(chunk.ImportId, chunk.ChunkNo, worker, settings.NodeId, hashes, token))
             {
                 logger.LogInformation("Import {ImportId}: chunk {Chunk} ({Rows} rows) hashed by {Node} in {Ms} ms.",
@@ -335,12 +346,7 @@ public sealed class ImportEngine(IRostraStore store, PasswordHasher hasher, Pass
                 logger.LogWarning(e, "Housekeeping failed; it runs again shortly.");
                 try
                 {
-                    var revisions = await store.PurgeRevisionsAsync(DateTimeOffset.UtcNow - settings.RevertRetention, stoppingToken);
-                if (revisions > 0)
-                {
-                    logger.LogInformation("Housekeeping: what revert needs of {Users} users changed more than {Days} days ago deleted.", revisions, settings.RevertRetention.TotalDays);
-                }
-                await Task.Delay(settings.HousekeepingTime, stoppingToken);
+                    await Task.Delay(settings.HousekeepingTime, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

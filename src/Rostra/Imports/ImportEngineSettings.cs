@@ -8,7 +8,11 @@ namespace Rostra.Imports;
 /// </summary>
 /// <param name="NodeId">This node's name in claims and in <c>hashed_by</c> (<c>ROSTRA_NODE_ID</c>; host name and process id by default).</param>
 /// <param name="Workers">Chunks hashed at once on this node, one core each (<c>ROSTRA_JOB_WORKERS</c>; the core count by default).</param>
-/// <param name="ChunkRows">Rows per hashing chunk (<c>ROSTRA_CHUNK_ROWS</c>, 500): at OWASP cost about 15–25 s of one core.</param>
+/// <param name="ChunkRows">
+/// Rows per hashing chunk (<c>ROSTRA_CHUNK_ROWS</c>). By default (null) about <see cref="ChunkTime"/> of hashing on one
+/// core, from the hash cost this node measures: a worker never holds a long slice, so confirmed work waiting for a
+/// worker gets one within about that time.
+/// </param>
 /// <param name="Lease">How long a claim lives without a heartbeat (<c>ROSTRA_LEASE_SECONDS</c>, 30): how soon a dead node's work is taken over.</param>
 /// <param name="Poll">How long an idle worker waits before looking for work again (<c>ROSTRA_JOB_POLL_MS</c>, 500).</param>
 /// <param name="ValidExpiry">How long a valid import may wait for CONFIRM before it is cancelled and its passwords deleted (<c>ROSTRA_VALID_IMPORT_HOURS</c>, 24).</param>
@@ -16,7 +20,7 @@ namespace Rostra.Imports;
 public sealed record ImportEngineSettings(
     string NodeId,
     int Workers,
-    int ChunkRows = 500,
+    int? ChunkRows = null,
     TimeSpan? Lease = null,
     TimeSpan? Poll = null,
     TimeSpan? ValidExpiry = null,
@@ -36,6 +40,9 @@ public sealed record ImportEngineSettings(
     }
 
     public TimeSpan LeaseTime => Lease ?? TimeSpan.FromSeconds(30);
+
+    /// <summary>How much hashing one chunk is, when <see cref="ChunkRows"/> is not set (<c>ROSTRA_CHUNK_MS</c>, 1 s).</summary>
+    public TimeSpan ChunkTime { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan PollTime => Poll ?? TimeSpan.FromMilliseconds(500);
 
@@ -67,12 +74,13 @@ public sealed record ImportEngineSettings(
         return new ImportEngineSettings(
             node,
             Positive(get("ROSTRA_JOB_WORKERS")) ?? Environment.ProcessorCount,
-            Positive(get("ROSTRA_CHUNK_ROWS")) ?? 500,
+            Positive(get("ROSTRA_CHUNK_ROWS")),
             Positive(get("ROSTRA_LEASE_SECONDS")) is { } lease ? TimeSpan.FromSeconds(lease) : null,
             Positive(get("ROSTRA_JOB_POLL_MS")) is { } poll ? TimeSpan.FromMilliseconds(poll) : null,
             Positive(get("ROSTRA_VALID_IMPORT_HOURS")) is { } hours ? TimeSpan.FromHours(hours) : null)
         {
             ErrorRetention = TimeSpan.FromDays(Positive(get("ROSTRA_ERROR_RETENTION_DAYS")) ?? 30),
+            ChunkTime = TimeSpan.FromMilliseconds(Positive(get("ROSTRA_CHUNK_MS")) ?? 1000),
             RevertRetention = TimeSpan.FromDays(Positive(get("ROSTRA_REVERT_RETENTION_DAYS")) ?? 30),
         };
     }
