@@ -5,6 +5,8 @@
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
 #   ./bench.sh --roster [--users 100k] [--repeat 3]   update and sync at scale (SQLite) -> bench/results/roster.md
+#   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
+#                                                    -> bench/results/workbook.md (SQLite only)
 #
 # PostgreSQL: ROSTRA_BENCH_PG (an Npgsql connection string to a role that may create databases) when set;
 # otherwise scripts/postgres.sh brings up the local server with role rostra/rostra.
@@ -16,8 +18,10 @@ out=bench/results/e2e.md
 providers=sqlite,postgres
 roster=0
 extra=()
+workbook=0
 for arg in "$@"; do
     case "$arg" in
+        --workbook) workbook=1; providers=sqlite ;;
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
         --roster) roster=1; providers=sqlite ;;
@@ -53,6 +57,10 @@ dotnet build bench/Rostra.Benchmarks -c Release -o "$bin/bench" --nologo -v quie
 
 if ((roster)); then
     exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --work bench/work --out bench/results/roster.md "${extra[@]}"
+fi
+
+if ((workbook)); then
+    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" workbook --rostra "$bin/rostra/rostra.dll" --work bench/work "${extra[@]}"
 fi
 
 exec dotnet "$bin/bench/Rostra.Benchmarks.dll" e2e \

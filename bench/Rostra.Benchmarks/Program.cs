@@ -24,6 +24,8 @@ const string Usage = """
       search --db CONNECTION [--users N]  the Users search at N users (seeded when the database has none), as ratios to no search
       roster --rostra PATH/rostra.dll [--users N] [--work DIR] [--out FILE.md] [--repeat N]
           a sync plan of a district's own export against the district, and a write of updates, as ratios (SQLite)
+      workbook --rostra PATH/rostra.dll [--rows 1m] [--repeat 3] [--work DIR] [--out FILE.md]
+                                        validating N rows as .xlsx against the same rows as CSV (time ratio, peak memory)
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
           [--work DIR] [--out FILE.md] [--repeat N] [--errors SHARE] [--import-rows N] [--schools N]
     """;
@@ -142,6 +144,13 @@ try
             await File.WriteAllTextAsync(output, report, ct);
             Console.Write(report);
             return 0;
+        }
+
+        case "workbook":
+        {
+            var a = new Args(rest);
+            return await Rostra.Benchmarks.Workbooks.WorkbookValidateBench.RunAsync(Path.GetFullPath(a.Required("rostra")), a.Int("rows", 1_000_000),
+                a.Int("repeat", 3), a.Get("work", "bench/work"), a.Get("out", "bench/results/workbook.md"), ct);
         }
 
         case "e2e":
