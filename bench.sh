@@ -4,6 +4,8 @@
 # Runs on a fresh Debian machine: installs sqlite3, /usr/bin/time and PostgreSQL when missing.
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
+#   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
+#                                                    -> bench/results/workbook.md (SQLite only)
 #
 # PostgreSQL: ROSTRA_BENCH_PG (an Npgsql connection string to a role that may create databases) when set;
 # otherwise scripts/postgres.sh brings up the local server with role rostra/rostra.
@@ -14,8 +16,10 @@ sizes=10k,100k,1m
 out=bench/results/e2e.md
 providers=sqlite,postgres
 extra=()
+workbook=0
 for arg in "$@"; do
     case "$arg" in
+        --workbook) workbook=1; providers=sqlite ;;
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
         *) extra+=("$arg") ;;
@@ -47,6 +51,10 @@ bin=bench/work/bin
 echo "bench.sh: building (Release)" >&2
 dotnet publish src/Rostra -c Release -o "$bin/rostra" --nologo -v quiet >&2
 dotnet build bench/Rostra.Benchmarks -c Release -o "$bin/bench" --nologo -v quiet >&2
+
+if ((workbook)); then
+    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" workbook --rostra "$bin/rostra/rostra.dll" --work bench/work "${extra[@]}"
+fi
 
 exec dotnet "$bin/bench/Rostra.Benchmarks.dll" e2e \
     --rostra "$bin/rostra/rostra.dll" --sizes "$sizes" --providers "$providers" \

@@ -22,6 +22,8 @@ const string Usage = """
       hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
       search --db CONNECTION [--users N]  the Users search at N users (seeded when the database has none), as ratios to no search
+      workbook --rostra PATH/rostra.dll [--rows 1m] [--repeat 3] [--work DIR] [--out FILE.md]
+                                        validating N rows as .xlsx against the same rows as CSV (time ratio, peak memory)
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
           [--work DIR] [--out FILE.md] [--repeat N] [--errors SHARE] [--import-rows N] [--schools N]
     """;
@@ -128,6 +130,13 @@ try
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Cores} cores: one core {result.SingleCorePerSecond:F1} hashes/s, all cores {result.AllCoresPerSecond:F1} hashes/s, {result.Efficiency:P0} of cores × one core"));
             return 0;
+        }
+
+        case "workbook":
+        {
+            var a = new Args(rest);
+            return await Rostra.Benchmarks.Workbooks.WorkbookValidateBench.RunAsync(Path.GetFullPath(a.Required("rostra")), a.Int("rows", 1_000_000),
+                a.Int("repeat", 3), a.Get("work", "bench/work"), a.Get("out", "bench/results/workbook.md"), ct);
         }
 
         case "e2e":

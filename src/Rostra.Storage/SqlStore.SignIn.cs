@@ -70,6 +70,27 @@ internal abstract partial class SqlStore
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    public async Task<int> ForgetSignInFailuresAsync(DateTimeOffset quietSince, int unknownKeptAtMost, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(unknownKeptAtMost);
+        await using var connection = await OpenAsync(cancellationToken);
+        int forgotten;
+        await using (var expired = Command(connection,
+            "DELETE FROM sign_in_failures WHERE last_failed_at < @quiet_since AND (locked_until IS NULL OR locked_until <= @now)"))
+        {
+            Add(expired, "quiet_since", quietSince);
+            Add(expired, "now", now);
+            forgotten = await expired.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var beyond = Command(connection,
+            "DELETE FROM sign_in_failures WHERE username_key IN (" +
+            "SELECT f.username_key FROM sign_in_failures f " +
+            "WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.username_key = f.username_key) " +
+            "ORDER BY f.last_failed_at DESC, f.username_key LIMIT 9223372036854775807 OFFSET @kept)");
+        Add(beyond, "kept", unknownKeptAtMost);
+        return forgotten + await beyond.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task ChangeSecurityStampAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -62,6 +62,48 @@ public abstract partial class StoreTests
     }
 
     [Fact]
+    public async Task Failures_that_stopped_coming_are_forgotten_unless_locked_whether_or_not_the_username_exists()
+    {
+        await SeedDistrictAsync();
+        await Store.AddUserAsync(Student("ana", 2), Ct);
+        var old = Now.AddMinutes(-20);
+        await Store.RecordSignInFailureAsync("ana", 5, old, old.AddMinutes(15), Ct);
+        await Store.RecordSignInFailureAsync("made.up", 5, old, old.AddMinutes(15), Ct);
+        await Store.RecordSignInFailureAsync("recent.fake", 5, Now.AddMinutes(-1), Now.AddMinutes(14), Ct);
+        for (var i = 0; i < 5; i++) await Store.RecordSignInFailureAsync("locked.fake", 5, old, Now.AddMinutes(10), Ct);
+
+        var forgotten = await Store.ForgetSignInFailuresAsync(Now.AddMinutes(-15), 1000, Now, Ct);
+
+        Assert.Equal(2, forgotten);
+        Assert.Equal(1, (await Store.RecordSignInFailureAsync("ana", 5, Now, Now.AddMinutes(15), Ct)).Count);
+        Assert.Equal(1, (await Store.RecordSignInFailureAsync("made.up", 5, Now, Now.AddMinutes(15), Ct)).Count);
+        Assert.Equal(2, (await Store.RecordSignInFailureAsync("recent.fake", 5, Now, Now.AddMinutes(15), Ct)).Count);
+        Assert.Equal(Now.AddMinutes(10), await Store.GetSignInLockAsync("locked.fake", Now, Ct));
+    }
+
+    [Fact]
+    public async Task A_flood_of_made_up_usernames_is_bounded_and_never_costs_a_real_users_lock()
+    {
+        await SeedDistrictAsync();
+        await Store.AddUserAsync(Student("ana", 2), Ct);
+        for (var i = 0; i < 5; i++) await Store.RecordSignInFailureAsync("ana", 5, Now.AddMinutes(-1), Now.AddMinutes(14), Ct);
+        for (var i = 0; i < 300; i++)
+        {
+            await Store.RecordSignInFailureAsync($"fake{i:D4}", 5, Now.AddSeconds(-300 + i), Now.AddMinutes(15), Ct);
+        }
+
+        var forgotten = await Store.ForgetSignInFailuresAsync(Now.AddMinutes(-15), 100, Now, Ct);
+
+        Assert.Equal(200, forgotten);
+        // The 100 that failed last are kept (their count goes on); the older 200 start again from none.
+        Assert.Equal(2, (await Store.RecordSignInFailureAsync("fake0299", 5, Now, Now.AddMinutes(15), Ct)).Count);
+        Assert.Equal(2, (await Store.RecordSignInFailureAsync("fake0200", 5, Now, Now.AddMinutes(15), Ct)).Count);
+        Assert.Equal(1, (await Store.RecordSignInFailureAsync("fake0199", 5, Now, Now.AddMinutes(15), Ct)).Count);
+        Assert.Equal(Now.AddMinutes(14), await Store.GetSignInLockAsync("ana", Now, Ct));
+        Assert.Equal(0, await Store.ForgetSignInFailuresAsync(Now.AddMinutes(-15), 102, Now, Ct));
+    }
+
+    [Fact]
     public async Task A_new_security_stamp_differs_from_the_old_one()
     {
         await SeedDistrictAsync();

@@ -101,14 +101,16 @@ public static class CsvFile
                 span[cut..].CopyTo(buffer);
             }
             if (valid && carry > 0 && !Utf8.IsValid(buffer.AsSpan(0, carry))) valid = false;
-            if (preamble == 3 || valid)
+            // A UTF-8 byte order mark before bytes that are not UTF-8: the letters after it cannot be read as typed.
+            if (preamble == 3 && !valid) throw new CsvFileException(Validation.Issues.FileEncodingMixed());
+            if (valid)
             {
                 encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
             }
             else
             {
-                // Not UTF-8: one of the 8-bit sets spreadsheets write, told apart by how the names read in each.
-                // The header is ASCII in all of them, so its delimiter is known before the set is.
+                // Not UTF-8: one of the 8-bit sets spreadsheets write, told apart by how the names read in each
+                // (refused when names are partly written in UTF-8: rows from two sources). The header is ASCII in all of them, so its delimiter is known before the set is.
                 stream.Position = preamble;
                 char headerDelimiter;
                 using (var latin = new StreamReader(stream, Encoding.Latin1, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true))

@@ -55,8 +55,35 @@ internal static class SingleByteEncodings
     /// </summary>
     public static Encoding? Detect(Stream stream, int preamble, char delimiter, CancellationToken cancellationToken)
     {
-        var scores = Measure(stream, preamble, delimiter, cancellationToken);
+        var scores = Measure(stream, preamble, delimiter, cancellationToken, out var utf8Letters);
+        if (utf8Letters) throw new CsvFileException(Validation.Issues.FileEncodingMixed());
         return Choose(scores);
+    }
+
+    /// <summary>
+    /// Whether a value read as Latin-1 (each character its byte) holds a letter written in UTF-8: a two-byte sequence of
+    /// Latin-1 or Latin Extended-A (U+00A0 to U+017F: "é" is C3 A9, "ł" is C5 82) or the three bytes of typographic
+    /// punctuation (U+2010 to U+203A: ’ “ ” – — …), the euro sign or ™. In a file that is not UTF-8 as a whole, that is
+    /// two character sets in one file, and no single reading spells every name as typed.
+    /// </summary>
+    /// <remarks>
+    /// In the 8-bit sets these bytes would be a capital Â-Å (Windows), ¬ √ ƒ ≈ (Mac) or a box-drawing piece (MS-DOS)
+    /// followed by a symbol or a Mac small letter, or "â€" and the like: never how a name is typed. Passwords are not
+    /// looked at, as in the rest of the detector: any character is ordinary there, "Å©" included.
+    /// </remarks>
+    internal static bool HasUtf8Letters(ReadOnlySpan<char> latin1)
+    {
+        for (var i = 0; i + 1 < latin1.Length; i++)
+        {
+            var (b, c) = (latin1[i], latin1[i + 1]);
+            if (b is >= '\xC2' and <= '\xC5' && c is >= '\x80' and <= '\xBF' && (b > '\xC2' || c >= '\xA0')) return true;
+            if (b == '\xE2' && i + 2 < latin1.Length)
+            {
+                var d = latin1[i + 2];
+                if ((c == '\x80' && d is >= '\x90' and <= '\xBA') || (c == '\x82' && d == '\xAC') || (c == '\x84' && d == '\xA2')) return true;
+            }
+        }
+        return false;
     }
 
     internal static Encoding? Choose(IReadOnlyList<Score> scores)
@@ -81,8 +108,9 @@ internal static class SingleByteEncodings
         return null;
     }
 
-    internal static Score[] Measure(Stream stream, int preamble, char delimiter, CancellationToken cancellationToken)
+    internal static Score[] Measure(Stream stream, int preamble, char delimiter, CancellationToken cancellationToken, out bool utf8Letters)
     {
+        utf8Letters = false;
         var misfits = new int[Candidates.Count];
         var doubts = new int[Candidates.Count];
         var fits = new int[Candidates.Count];
@@ -120,7 +148,9 @@ internal static class SingleByteEncodings
                 {
                     if (i == password) continue;
                     var span = row[i].Span;
-                    if (span.ContainsAnyExceptInRange('\0', '\x7F')) Judge(span, misfits, doubts, fits);
+                    if (!span.ContainsAnyExceptInRange('\0', '\x7F')) continue;
+                    Judge(span, misfits, doubts, fits);
+                    utf8Letters |= HasUtf8Letters(span);
                 }
             }
         }

@@ -88,6 +88,13 @@ public static class Issues
         "Open it in Excel, check the names, choose File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved file; " +
         "or upload the workbook (.xlsx) itself.");
 
+    /// <summary>The file is not UTF-8 as a whole, yet part of it is written in UTF-8: two character sets in one file.</summary>
+    public static ImportIssue FileEncodingMixed() => new(null, null, IssueCodes.FileEncodingUnknown,
+        "Part of the file is written in UTF-8 and part in another character set (as when rows from different files are " +
+        "pasted together), so the accented letters of some names cannot be read for sure, and the file was not read rather " +
+        "than risk misspelling a name. Put the rows together in Excel from their original files, check the names, choose " +
+        "File > Save As, pick \"CSV UTF-8 (Comma delimited) (*.csv)\", and upload the saved file; or upload the workbook (.xlsx) itself.");
+
     // Header (row 1).
 
     public static ImportIssue HeaderWrongTemplate(UserType chosen, UserType detected) => new(1, null, IssueCodes.HeaderWrongTemplate,

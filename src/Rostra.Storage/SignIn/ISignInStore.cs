@@ -21,6 +21,15 @@ public interface ISignInStore
     /// <summary>Lifts a lock and forgets the failures (an operator letting an admin back in); false when there was nothing to lift.</summary>
     Task<bool> UnlockSignInAsync(string username, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Housekeeping of failed sign-ins. Forgets the failures of every username whose last failure is older than
+    /// <paramref name="quietSince"/> and whose lock, if any, has passed at <paramref name="now"/> (the failure window:
+    /// failures in a row count while they keep coming); then, of the usernames no user has, keeps only the
+    /// <paramref name="unknownKeptAtMost"/> that failed last, so a flood of made-up usernames cannot grow the table
+    /// without bound. Failures of existing users are never cut by that bound. Returns how many usernames were forgotten.
+    /// </summary>
+    Task<int> ForgetSignInFailuresAsync(DateTimeOffset quietSince, int unknownKeptAtMost, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Gives the user a new security stamp: every session signed in before ends.</summary>
     Task ChangeSecurityStampAsync(long userId, CancellationToken cancellationToken);
 

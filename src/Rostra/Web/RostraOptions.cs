@@ -47,6 +47,9 @@ internal sealed class RostraOptions
 
     /// <summary>Sign-in attempts one username may get per minute on one server, whatever their outcome (<c>ROSTRA_SIGNINSPERACCOUNTPERMINUTE</c>).</summary>
     public int SignInsPerAccountPerMinute { get; set; } = 10;
+
+    /// <summary>Usernames no user has whose failed sign-ins are kept, the most recent (<c>ROSTRA_UNKNOWNSIGNINFAILURESKEPT</c>).</summary>
+    public int UnknownSignInFailuresKept { get; set; } = 100_000;
 }
 
 /// <summary>The settings the app runs with, resolved once at startup.</summary>
@@ -71,4 +74,7 @@ internal sealed record WebRuntime(
 
     /// <summary>Sign-in attempts one username may get per minute on this server.</summary>
     public int SignInsPerAccountPerMinute { get; init; } = 10;
+
+    /// <summary>Usernames no user has whose failed sign-ins are kept (the most recent); older ones are forgotten by housekeeping.</summary>
+    public int UnknownSignInFailuresKept { get; init; } = 100_000;
 }

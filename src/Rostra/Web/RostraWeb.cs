@@ -198,6 +198,7 @@ public static class RostraWeb
         {
             SignInsPerAddressPerMinute = Math.Max(1, options.SignInsPerAddressPerMinute),
             SignInsPerAccountPerMinute = Math.Max(1, options.SignInsPerAccountPerMinute),
+            UnknownSignInFailuresKept = Math.Max(0, options.UnknownSignInFailuresKept),
         };
     }
 

@@ -105,4 +105,29 @@ public sealed class CorpusCsvTests
         Assert.Contains("CSV UTF-8 (Comma delimited) (*.csv)", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, result.Rows);
     }
+
+    [Theory]
+    [InlineData("students-mixed-utf8-windows1252.csv")]
+    [InlineData("students-utf8-bom-pasted-windows1252.csv")]
+    public async Task A_file_of_utf8_rows_and_windows_rows_pasted_together_is_refused_rather_than_misspell_a_name(string file)
+    {
+        var result = await Validate(UserType.Student, CorpusFiles.Read(file));
+
+        var error = Assert.Single(result.Errors);
+        AssertIssue(error, null, null, IssueCodes.FileEncodingUnknown);
+        Assert.Equal(Issues.FileEncodingMixed().Message, error.Message);
+        Assert.Contains("CSV UTF-8 (Comma delimited) (*.csv)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, result.Rows);
+    }
+
+    [Fact]
+    public async Task Umit_oz_typed_in_utf8_beside_windows_rows_is_refused_though_each_letter_reads_as_a_plausible_windows_letter()
+    {
+        // "Ümit Öz" in UTF-8 reads as "Ãœmit Ã–z" in Windows-1252, with no letter out of place: only the UTF-8 bytes tell.
+        byte[] file = [.. CsvBytes(StudentHeader), .. "Zo"u8, 0xEB, .. ",Lee,zoe.lee,Secret#12,3,1001,\r\n"u8, .. "Ümit,Öz,umit.oz,Secret#12,3,1001,\r\n"u8];
+
+        var result = await Validate(UserType.Student, file);
+
+        AssertIssue(Assert.Single(result.Errors), null, null, IssueCodes.FileEncodingUnknown);
+    }
 }

@@ -74,6 +74,57 @@ public sealed class EncodingDetectorTests(ITestOutputHelper output)
         Assert.True(refused < files / 10, $"{refused} of {files} refused");
     }
 
+    [Theory]
+    [MemberData(nameof(CodePages))]
+    public void Files_of_utf8_rows_mixed_with_8_bit_rows_are_refused_and_never_read_with_other_letters(int codePage)
+    {
+        // Rows pasted together from two sources: some written as UTF-8, some in an 8-bit set, so the file as a whole
+        // is not valid UTF-8. Whatever the detector picks, no name may come out other than typed. (Passwords are not
+        // judged: any character is ordinary there, so their bytes tell nothing of the character set.)
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var eightBit = Encoding.GetEncoding(codePage, new EncoderReplacementFallback("?"), DecoderFallback.ReplacementFallback);
+        var random = new Random(20261203 + codePage);
+        int files = 1000, refused = 0;
+        for (var f = 0; f < files; f++)
+        {
+            var rows = random.Next(2, 12);
+            var bytes = new List<byte>(Encoding.UTF8.GetBytes(StudentHeader + "\r\n"));
+            var typed = new List<(string First, string Last)>();
+            var utf8Rows = 0;
+            var eightBitRows = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                var name = Names[random.Next(Names.Length)].Split(' ');
+                var password = new string([.. Enumerable.Range(0, 8).Select(_ => random.Next(3) == 0 ? PasswordSymbols[random.Next(PasswordSymbols.Length)] : (char)random.Next('a', 'z' + 1))]) + "A1#";
+                // The last row makes sure both kinds are present.
+                var asUtf8 = r == rows - 1 ? eightBitRows > 0 && utf8Rows == 0 : random.Next(2) == 0;
+                var encoding = asUtf8 ? Encoding.UTF8 : eightBit;
+                if (asUtf8) utf8Rows++; else eightBitRows++;
+                var line = Line(name[0], name[1], $"user{r}", password, "3", "1001", "") + "\r\n";
+                bytes.AddRange(encoding.GetBytes(line));
+                typed.Add((Written(encoding, name[0]), Written(encoding, name[1])));
+            }
+            byte[] file = [.. bytes];
+            if (System.Text.Unicode.Utf8.IsValid(file)) continue;
+            using var stream = new MemoryStream(file);
+            CsvFormat format;
+            try
+            {
+                format = CsvFile.Detect(stream);
+            }
+            catch (CsvFileException e) when (e.Issue.Code == IssueCodes.FileEncodingUnknown)
+            {
+                refused++;
+                continue;
+            }
+            var read = CsvFile.ReadRecords(stream, format).Skip(1).Select(x => (x.Fields[0], x.Fields[1])).ToList();
+            Assert.Equal(typed, read);
+        }
+        output.WriteLine($"code page {codePage} mixed with UTF-8: {files} files, {refused} refused");
+    }
+
+    private static string Written(Encoding encoding, string text) => encoding.GetString(encoding.GetBytes(text));
+
     private static List<(string, string)> CapitalsOnly(List<(string First, string Last)> names) =>
         [.. names.Select(n => (Mask(n.First), Mask(n.Last)))];
 

@@ -56,6 +56,11 @@ csv students.csv "$as_text" students-dos850.csv 44 4
 csv lost-letters.csv "$as_text" lost-letters-windows1252.csv 44 1
 csv leading-zeros.csv "$as_typed" leading-zeros.csv 44 76
 
+# Rows pasted together from two exports: the first six students from the UTF-8 file, the rest from the Windows one;
+# and a row of the Windows file pasted under the CSV UTF-8 one (BOM and all). Neither can be read as typed.
+{ head -n 7 students-utf8.csv; tail -n +8 students-windows1252.csv; } > students-mixed-utf8-windows1252.csv
+{ cat students-utf8-bom.csv; sed -n 9p students-windows1252.csv | sed 's/renee.smithjones/renee.smithjones2/'; } > students-utf8-bom-pasted-windows1252.csv
+
 workbook students.fods students.xlsx 'Calc MS Excel 2007 XML'
 workbook students-date.fods students-date.xlsx 'Calc MS Excel 2007 XML'
 workbook students.fods students.xlsm 'Calc MS Excel 2007 VBA XML'

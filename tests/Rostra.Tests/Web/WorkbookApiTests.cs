@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 using Rostra.Core.Csv;
 using Rostra.Core.Workbooks;
 using Rostra.TestSupport;
@@ -66,6 +68,51 @@ public sealed class WorkbookApiTests(WebAppFixture fixture) : IClassFixture<WebA
         using var schools = new StreamReader(zip.GetEntry("xl/worksheets/sheet2.xml")!.Open());
         Assert.Contains($">{district.ElementarySchool}<", await schools.ReadToEndAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_xlsx_template_is_sent_as_it_is_written_and_reads_back_cell_by_cell()
+    {
+        var district = await Web.CreateDistrictAsync();
+        using var client = Web.Client(district.AdminToken);
+
+        using var response = await client.GetAsync("/api/templates/student?format=xlsx", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Streamed: sent in chunks as it is written, so no length is known up front.
+        Assert.Null(response.Content.Headers.ContentLength);
+        using var document = SpreadsheetDocument.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), false);
+        var sheets = Sheets(document);
+        Assert.Equal(["Students", "Schools"], sheets.Select(s => s.Name));
+        Assert.Equal([TestDistrict.StudentHeader.Split(',')], sheets[0].Rows);
+        Assert.Equal(
+            [
+                ["School ID", "Name", "Grades"],
+                [district.ElementarySchool, "Lincoln Elementary", "K-5"],
+                [district.MiddleSchool, "Oak Middle", "6-8"],
+            ],
+            sheets[1].Rows);
+        var grade = Sheet(document, "Students").Descendants<DataValidation>().Single();
+        Assert.Equal("\"PK,TK,K,1,2,3,4,5,6,7,8,9,10,11,12,13\"", grade.Formula1!.Text);
+    }
+
+    /// <summary>Every sheet of a workbook, each cell by its text, row by row, as the Open XML SDK reads it.</summary>
+    private static List<(string Name, List<string[]> Rows)> Sheets(SpreadsheetDocument document) =>
+        [.. document.WorkbookPart!.Workbook.Descendants<Sheet>().Select(s => (s.Name!.Value!,
+            Sheet(document, s.Name!.Value!).Descendants<Row>().Select(r => r.Elements<Cell>().Select(CellText).ToArray()).ToList()))];
+
+    private static Worksheet Sheet(SpreadsheetDocument document, string name)
+    {
+        var workbook = document.WorkbookPart!;
+        var sheet = workbook.Workbook.Descendants<Sheet>().Single(s => s.Name == name);
+        return ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet;
+    }
+
+    private static string CellText(Cell cell) => cell.DataType?.Value switch
+    {
+        var t when t == CellValues.InlineString => cell.InlineString!.InnerText,
+        var t when t == CellValues.SharedString => throw new InvalidOperationException("The template writes inline strings."),
+        _ => cell.CellValue?.Text ?? "",
+    };
 
     [Fact]
     public async Task A_template_format_other_than_csv_or_xlsx_is_a_400()

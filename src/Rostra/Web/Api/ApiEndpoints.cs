@@ -31,12 +31,16 @@ internal static class ApiEndpoints
                     return Results.File(Templates.FileBytes(userType), "text/csv; charset=utf-8", Templates.FileName(userType));
                 if (!format.Equals("xlsx", StringComparison.OrdinalIgnoreCase))
                     return Results.BadRequest(new ApiError("format.invalid", "The template comes as format=csv or format=xlsx."));
-                // The workbook of the caller's district: a second sheet lists its schools. A few kilobytes, so written
-                // whole before sending (the zip writer closes its archive with a synchronous write Kestrel refuses).
+                // The workbook of the caller's district: a second sheet lists its schools. Written straight to the
+                // response as it is made; the zip container's closing writes are synchronous, so they go through a
+                // stream that sends them asynchronously (Kestrel refuses synchronous writes).
                 var schools = await store.ListSchoolsAsync(CurrentUser.From(principal).DistrictId, ct);
-                using var workbook = new MemoryStream();
-                await TemplateWorkbook.WriteAsync(workbook, userType, schools, ct);
-                return Results.File(workbook.ToArray(), TemplateWorkbook.ContentType, TemplateWorkbook.FileName(userType));
+                return Results.Stream(async response =>
+                    {
+                        await using var body = new AsyncWriteStream(response);
+                        await TemplateWorkbook.WriteAsync(body, userType, schools, ct);
+                    },
+                    TemplateWorkbook.ContentType, TemplateWorkbook.FileName(userType));
             })
             .WithName("GetTemplate")
             .WithSummary("The template of a user type (student, teacher, school-admin): CSV, or with format=xlsx an Excel workbook with the district's schools.")

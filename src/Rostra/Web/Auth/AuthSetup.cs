@@ -57,6 +57,7 @@ internal static class AuthSetup
             antiforgery.HeaderName = AntiforgeryHeader;
         });
         services.AddSingleton<SignInService>();
+        services.AddHostedService<SignInFailureHousekeeping>();
         return services;
     }
 
