@@ -22,6 +22,8 @@ const string Usage = """
       hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
       search --db CONNECTION [--users N]  the Users search at N users (seeded when the database has none), as ratios to no search
+      roster --rostra PATH/rostra.dll [--users N] [--work DIR] [--out FILE.md] [--repeat N]
+          a sync plan of a district's own export against the district, and a write of updates, as ratios (SQLite)
       workbook --rostra PATH/rostra.dll [--rows 1m] [--repeat 3] [--work DIR] [--out FILE.md]
                                         validating N rows as .xlsx against the same rows as CSV (time ratio, peak memory)
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
@@ -129,6 +131,18 @@ try
             var result = await HashScaling.MeasureAsync(PasswordHashOptions.Default, TimeSpan.FromSeconds(a.Double("seconds", 3)), a.Int("rounds", 3), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Cores} cores: one core {result.SingleCorePerSecond:F1} hashes/s, all cores {result.AllCoresPerSecond:F1} hashes/s, {result.Efficiency:P0} of cores × one core"));
+            return 0;
+        }
+
+        case "roster":
+        {
+            var a = new Args(rest);
+            var report = await Rostra.Benchmarks.Roster.RosterBench.RunAsync(Path.GetFullPath(a.Required("rostra")), Args.ParseCount(a.Get("users", "100k")),
+                a.Get("work", "bench/work"), a.Int("repeat", 3), ct);
+            var output = a.Get("out", "bench/results/roster.md");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.WriteAllTextAsync(output, report, ct);
+            Console.Write(report);
             return 0;
         }
 

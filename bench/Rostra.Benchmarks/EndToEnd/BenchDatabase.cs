@@ -127,10 +127,11 @@ internal sealed class PostgresBenchDatabase(string adminConnection) : BenchDatab
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    // Client sessions only: an autovacuum worker (a superuser process) may be busy on the database; DROP DATABASE ends it.
     private async Task DisconnectAsync(string name, CancellationToken cancellationToken)
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()", cancellationToken);
+        await ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND backend_type = 'client backend' AND pid <> pg_backend_pid()", cancellationToken);
     }
 
     public override async Task DropAsync(string name, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
 using Rostra.Core;
+using Rostra.Core.Roster;
 using Rostra.Storage.Migrations;
 
 namespace Rostra.Storage.Postgres;
@@ -102,6 +103,29 @@ internal sealed class PostgresStore : SqlStore
             await writer.WriteAsync(e.Code, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(e.Message, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(writer, e.Value, NpgsqlDbType.Text, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>The planned changes of an update or sync by binary COPY: one stream per batch, not one INSERT per row.</summary>
+    protected override async Task InsertPlanChangesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int firstSeq, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+    {
+        await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            "COPY import_changes (import_id, seq, row, user_id, username, action, version, changes) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var c = changes[i];
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(firstSeq + i, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(writer, c.Row, NpgsqlDbType.Integer, cancellationToken);
+            if (c.UserId is { } user) await writer.WriteAsync(user, NpgsqlDbType.Bigint, cancellationToken);
+            else await writer.WriteNullAsync(cancellationToken);
+            await writer.WriteAsync(c.Username, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(c.Action.Slug(), NpgsqlDbType.Text, cancellationToken);
+            if (c.Version is { } version) await writer.WriteAsync(version, NpgsqlDbType.Bigint, cancellationToken);
+            else await writer.WriteNullAsync(cancellationToken);
+            await writer.WriteAsync(ChangesJson(c.Changes), NpgsqlDbType.Text, cancellationToken);
         }
         await writer.CompleteAsync(cancellationToken);
     }

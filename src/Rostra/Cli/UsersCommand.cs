@@ -20,13 +20,19 @@ internal static class UsersCommand
     {
         var district = new Option<string>("--district") { Description = "The district id.", Required = true };
         var type = TemplateCommand.UserTypeOption();
-        var format = new Option<string>("--format") { Description = "csv (xlsx once workbooks can be written).", DefaultValueFactory = _ => "csv" };
-        format.AcceptOnlyFromAmong("csv");
+        var format = new Option<string>("--format") { Description = "csv or xlsx (an Excel workbook, every value a text cell).", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "xlsx");
         var export = new Command("export", "Write a type's users in its template columns (Password blank), to edit and upload again in update or sync mode.") { district, type, format };
         export.SetAction((parse, ct) => RostraCli.WithStoreAsync(io, parse, ct, async cli =>
         {
             var d = await cli.DistrictAsync(parse.GetValue(district)!, ct);
             var userType = parse.GetValue(type);
+            if (parse.GetValue(format) == "xlsx")
+            {
+                await using var stdout = io.OpenStandardOutput();
+                await Core.Workbooks.RosterWorkbook.WriteAsync(stdout, userType, cli.Store.ExportUsersAsync(d.Id, userType, ct), ct);
+                return ExitCodes.Ok;
+            }
             await cli.Out.WriteAsync('\uFEFF');
             await Core.Roster.RosterExport.WriteCsvAsync(cli.Out, userType, cli.Store.ExportUsersAsync(d.Id, userType, ct), ct);
             return ExitCodes.Ok;

@@ -75,6 +75,8 @@ public sealed class ImportEngine(
             // An update or sync compares every row with the district's users and keeps its plan (SPEC §10).
             if (import.Mode.HasPlan())
                 context = context with { Mode = import.Mode, Roster = store, ProgramId = import.ProgramId, Plan = new Roster.StorePlanSink(store, import.Id) };
+            // A row the plan leaves unchanged is not staged: nothing of it is hashed or written.
+            Func<int, bool> skip = context.Plan is Roster.StorePlanSink sink ? sink.IsUnchanged : _ => false;
             await steps.BeginAsync(ImportSteps.Checking, estimate, token);
             var result = await FileValidator.ValidateAsync(file, context, new CheckingProgress(steps, progress), token);
             if (!result.IsValid)
@@ -95,7 +97,7 @@ public sealed class ImportEngine(
             if (ErrorRowCells.Read(file, new HashSet<int>(), token) is { } header)
                 await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
             file.Position = 0;
-            await StageAsync(import, context, file, steps, token);
+            await StageAsync(import, context, file, skip, steps, token);
             if (result.Plan is { } plan) await store.SavePlanAsync(import.Id, plan, token);
             await store.SaveStepAsync(import.Id, null, token);
             await steps.DisposeAsync();
@@ -144,7 +146,7 @@ public sealed class ImportEngine(
         }
     }
 
-    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, StepWriter steps, CancellationToken cancellationToken)
+    private async Task StageAsync(ImportRecord import, ValidationContext context, Stream file, Func<int, bool> skip, StepWriter steps, CancellationToken cancellationToken)
     {
         var protector = vault.For(import.Id);
         // Short chunks: a worker is free again within about a chunk's time, for confirmed work that waits (see ClaimChunkAsync).
@@ -153,6 +155,7 @@ public sealed class ImportEngine(
         var index = 0;
         await foreach (var user in FileValidator.ReadUsersAsync(file, context, cancellationToken))
         {
+            if (skip(user.Row)) continue;
             batch.Add(new StagedRow(user.Row, index++ / chunkRows, user.Username, user.FirstName, user.LastName, user.Email,
                 user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : protector.Protect(user.Password)));
             if (batch.Count < StageBatch) continue;
@@ -423,12 +426,7 @@ public sealed class ImportEngine(
                 logger.LogWarning(e, "Housekeeping failed; it runs again shortly.");
                 try
                 {
-                    var revisions = await store.PurgeRevisionsAsync(DateTimeOffset.UtcNow - settings.RevertRetention, stoppingToken);
-                if (revisions > 0)
-                {
-                    logger.LogInformation("Housekeeping: what revert needs of {Users} users changed more than {Days} days ago deleted.", revisions, settings.RevertRetention.TotalDays);
-                }
-                await Task.Delay(settings.HousekeepingTime, stoppingToken);
+                    await Task.Delay(settings.HousekeepingTime, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -19,4 +19,21 @@ internal sealed class HistoryPage(IPage page)
     public ILocator OpenLink(string fileName) => Row(fileName).Locator(Selectors.HistoryOpenLink);
 
     public ILocator RowsCell(string fileName) => Row(fileName).Locator(Selectors.HistoryRowsCell);
+
+    /// <summary>The Revert button of an import, where it may be reverted.</summary>
+    public ILocator Revert(string fileName) => Row(fileName).Locator(Selectors.HistoryRevert);
+
+    /// <summary>Why an import of the revert window cannot be reverted.</summary>
+    public ILocator RevertRefusedNote(string fileName) => Row(fileName).Locator(Selectors.HistoryRevertRefusedNote);
+
+    public ILocator Reverted(string fileName) => Row(fileName).Locator(Selectors.HistoryReverted);
+
+    /// <summary>The confirmation step of a revert, and its "Yes".</summary>
+    public ILocator RevertConfirm => page.Locator(Selectors.RevertConfirm);
+
+    public ILocator RevertYes => page.Locator(Selectors.RevertYes);
+
+    public ILocator RevertDone => page.Locator(Selectors.RevertDone);
+
+    public ILocator RevertRefused => page.Locator(Selectors.RevertRefused);
 }

@@ -35,6 +35,13 @@ internal sealed class ImportPage(IPage page)
     public ILocator SuccessDialog => page.Locator(Selectors.SuccessDialog);
     public ILocator SuccessTitle => page.Locator(Selectors.SuccessTitle);
 
+    public ILocator ChangeRows => page.Locator(Selectors.ChangeRows);
+    public ILocator ChangesCaption => page.Locator(Selectors.ChangesCaption);
+    public ILocator AllowDeactivations => page.Locator(Selectors.AllowDeactivations);
+
+    /// <summary>The radio button of what the file does, by its label ("Add new and update existing users").</summary>
+    public ILocator Mode(string label) => page.GetByLabel(label, new() { Exact = true });
+
     public static async Task<ImportPage> GotoAsync(IPage page, string programId)
     {
         await page.GotoAsync($"/programs/{programId}/import");

@@ -81,4 +81,19 @@ internal static class Selectors
     public const string HistoryRows = "#history tbody tr";
     public const string HistoryOpenLink = "a[data-open-import]";
     public const string HistoryRowsCell = "td[data-rows]";
+    public const string HistoryRevert = "a[data-revert]";
+    public const string HistoryRevertRefusedNote = "[data-revert-refused]";
+    public const string HistoryReverted = "[data-reverted]";
+    public const string RevertConfirm = "#revert-confirm";
+    public const string RevertYes = "#revert-yes";
+    public const string RevertDone = "#revert-done";
+    public const string RevertRefused = "#revert-refused";
+
+    // Update and sync on Import Users: the mode, the plan's changes, the threshold
+    public const string ChangeRows = "#changes tbody tr";
+    public const string ChangesCaption = "#changes > p";
+    public const string AllowDeactivations = "#allow-deactivations";
+
+    // Users: the round-trip downloads
+    public const string ExportLinks = "a[data-export]";
 }

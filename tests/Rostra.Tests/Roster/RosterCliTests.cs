@@ -111,4 +111,31 @@ public sealed class RosterCliTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("District lincoln has no import", unknown.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Users_export_as_a_workbook_holds_the_values_cell_by_cell_and_validates_as_unchanged()
+    {
+        await using var box = await CliSandbox.CreateAsync("sqlite");
+        await box.SetUpDistrictAsync();
+        await CliSandbox.Ok(box.RunAsync("import", box.WriteFile("students.csv", TestTemplates.StudentHeader + "\r\n" +
+            "@Ann,Lee,alee,Secret#123,3,1001,ann@lincoln.org\r\n" +
+            "Bo,+Li,bli,Secret#456,K,1001,\r\n"), "--district", "lincoln", "--type", "student"));
+
+        var export = await CliSandbox.Ok(box.RunAsync("users", "export", "--district", "lincoln", "--type", "student", "--format", "xlsx"));
+
+        using (var workbook = new MemoryStream(export.StdoutBytes))
+        {
+            var format = Rostra.Core.Csv.CsvFile.Detect(workbook);
+            Assert.True(format.IsWorkbook);
+            var records = Rostra.Core.Csv.CsvFile.ReadRecords(workbook, format).Select(r => r.Fields.ToArray()).ToList();
+            Assert.Equal(3, records.Count);
+            Assert.Equal(TestTemplates.StudentHeader.Split(','), records[0]);
+            Assert.Equal(["@Ann", "Lee", "alee", "", "3", "1001", "ann@lincoln.org"], records[1]);
+            Assert.Equal(["Bo", "+Li", "bli", "", "K", "1001", ""], records[2]);
+        }
+        var file = box.WriteBytes("rostra-students.xlsx", export.StdoutBytes);
+        var same = Json(await CliSandbox.Ok(box.RunAsync("validate", file, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json")));
+        Assert.Equal(2, same.GetProperty("plan").GetProperty("unchanged").GetInt32());
+        Assert.Equal(0, same.GetProperty("plan").GetProperty("update").GetInt32());
+    }
 }

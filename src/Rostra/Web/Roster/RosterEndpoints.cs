@@ -5,6 +5,7 @@ using Rostra.Core;
 using Rostra.Core.Csv;
 using Rostra.Core.Roster;
 using Rostra.Core.Validation;
+using Rostra.Core.Workbooks;
 using Rostra.Roster;
 using Rostra.Storage;
 using Rostra.Web.Api;
@@ -67,9 +68,15 @@ internal static class RosterEndpoints
             {
                 if (!UserTypes.TryParse(type, out var userType))
                     return Results.BadRequest(new ApiError("type.invalid", "Choose a user type: student, teacher or school-admin."));
-                if (!string.IsNullOrWhiteSpace(format) && !format.Trim().Equals("csv", StringComparison.OrdinalIgnoreCase))
-                    return Results.BadRequest(new ApiError("format.invalid", "The format is csv."));
+                var xlsx = format?.Trim().Equals("xlsx", StringComparison.OrdinalIgnoreCase) == true;
+                if (!string.IsNullOrWhiteSpace(format) && !xlsx && !format.Trim().Equals("csv", StringComparison.OrdinalIgnoreCase))
+                    return Results.BadRequest(new ApiError("format.invalid", "The format is csv or xlsx."));
                 var district = CurrentUser.From(principal).DistrictId;
+                if (xlsx)
+                {
+                    return Results.Stream(body => RosterWorkbook.WriteThroughFileAsync(body, userType, store.ExportUsersAsync(district, userType, http.RequestAborted), http.RequestAborted),
+                        TemplateWorkbook.ContentType, RosterExport.FileName(userType, "xlsx"));
+                }
                 return Results.Stream(async body =>
                 {
                     await using var writer = new StreamWriter(body, CsvExport.Utf8WithBom, 1 << 16);
@@ -77,8 +84,9 @@ internal static class RosterEndpoints
                 }, "text/csv; charset=utf-8", RosterExport.FileName(userType));
             })
             .WithName("ExportUsers")
-            .WithSummary("The district's active users of a type in its template columns (Password blank, formula-safe), to edit and upload again in update or sync mode.")
+            .WithSummary("The district's active users of a type in its template columns (Password blank, formula-safe), as CSV or with format=xlsx an Excel workbook, to edit and upload again in update or sync mode.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces(StatusCodes.Status200OK, contentType: TemplateWorkbook.ContentType)
             .Produces<ApiError>(StatusCodes.Status400BadRequest);
 
         return endpoints;

@@ -921,7 +921,14 @@
     nav.className = 'actions';
     if (offset > 0) nav.append(button('‹ Previous', 'button', () => showChanges(id, Math.max(0, offset - 20))));
     if (offset + page.items.length < page.total) nav.append(button('Next ›', 'button', () => showChanges(id, offset + 20)));
-    section.replaceChildren(caption, table, nav);
+    // A wide table scrolls inside its own box on a phone, not the page.
+    const wrap = document.createElement('div');
+    wrap.className = 'table-wrap';
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', 'Changes table');
+    wrap.append(table);
+    section.replaceChildren(caption, wrap, nav);
   }
 
   function button(text, className, onClick) {

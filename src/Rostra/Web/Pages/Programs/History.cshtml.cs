@@ -37,8 +37,9 @@ internal sealed class HistoryModel(IRostraStore store, RosterSettings roster) : 
         var parts = new List<string>();
         var c = plan.Counts;
         if (c.Create > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Create:N0} {(c.Create == 1 ? "user" : "users")} it created will be removed"));
-        if (c.Update + c.Reactivate > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Update + c.Reactivate:N0} it updated or reactivated get back their previous values and passwords"));
-        if (c.Deactivate > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Deactivate:N0} it deactivated will be active again"));
+        var updated = c.Update + c.Reactivate;
+        if (updated > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {updated:N0} {(updated == 1 ? "user it updated or reactivated gets" : "users it updated or reactivated get")} back the values and password they had before"));
+        if (c.Deactivate > 0) parts.Add(string.Create(CultureInfo.CurrentCulture, $"the {c.Deactivate:N0} {(c.Deactivate == 1 ? "user" : "users")} it deactivated will be active again"));
         if (parts.Count == 0) return "It changed no user, so nothing will change.";
         var text = string.Join("; ", parts) + ".";
         return char.ToUpperInvariant(text[0]) + text[1..];

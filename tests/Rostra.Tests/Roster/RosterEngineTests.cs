@@ -10,21 +10,21 @@ using Rostra.Storage;
 
 namespace Rostra.Tests.Roster;
 
-public sealed class SqliteRevertRetentionTests : RevertRetentionTests
+public sealed class SqliteRosterEngineTests : RosterEngineTests
 {
     protected override TestProvider Provider => TestProvider.Sqlite;
 }
 
-public sealed class PostgresRevertRetentionTests : RevertRetentionTests
+public sealed class PostgresRosterEngineTests : RosterEngineTests
 {
     protected override TestProvider Provider => TestProvider.Postgres;
 }
 
 /// <summary>
-/// What revert needs of an update is kept only for the retention: the engine's housekeeping deletes it after that,
-/// and the revert is then refused with that reason, nothing changed.
+/// Update imports on the engine: only the rows that change are staged and written; what revert needs is kept only for
+/// the retention (housekeeping deletes it after that, and the revert is then refused with that reason).
 /// </summary>
-public abstract class RevertRetentionTests : IAsyncLifetime
+public abstract class RosterEngineTests : IAsyncLifetime
 {
     private const string DistrictId = "lincoln-usd";
     private const string ProgramId = "reading";
@@ -75,6 +75,26 @@ public abstract class RevertRetentionTests : IAsyncLifetime
         while (await engine.RunOnceAsync(0, Ct)) { }
         Assert.Equal(ImportStatus.Completed, (await Store.GetImportAsync(DistrictId, import.Id, Ct))!.Status);
         return import.Id;
+    }
+
+    [Fact]
+    public async Task Only_rows_that_change_are_staged_and_a_file_that_changes_nothing_completes_writing_nothing()
+    {
+        var engine = Engine(Window);
+        await ImportAsync(engine, ImportMode.Create, "Ann,Lee,ann.lee,Secret#1aB,3,1001,\r\nBo,Li,bo.li,Secret#2aB,4,1001,\r\n");
+        var now = DateTimeOffset.UtcNow;
+        var import = new ImportRecord(Guid.NewGuid(), DistrictId, ProgramId, UserType.Student, "students.csv", new string('0', 64),
+            ImportStatus.Validating, 0, 0, 0, 0, now, "admin", now, Mode: ImportMode.Update);
+        await Store.CreateImportAsync(import, Ct);
+        using (var file = new MemoryStream(Encoding.UTF8.GetBytes(TestTemplates.StudentHeader + "\r\nAnn,Lee,ann.lee,,4,1001,\r\nBo,Li,bo.li,,4,1001,\r\n")))
+            Assert.True((await engine.ValidateAsync(import, district, file, new ImportLimits(), null, Ct))!.IsValid);
+
+        Assert.Equal([2], (await Store.GetStagedRowsAsync(import.Id, [2, 3], Ct)).Select(r => r.Row));
+        // The file as the users are (the update above was never confirmed): nothing to stage, nothing to write.
+        var id = await ImportAsync(engine, ImportMode.Update, "Ann,Lee,ann.lee,,3,1001,\r\nBo,Li,bo.li,,4,1001,\r\n");
+        var done = (await Store.GetImportAsync(DistrictId, id, Ct))!;
+        Assert.Equal((ImportStatus.Completed, 0, 0), (done.Status, done.Imported, done.Chunks ?? 0));
+        Assert.Equal(new PlanCounts(0, 0, 2, 0, 0), done.Plan!.Counts);
     }
 
     [Fact]
