@@ -369,7 +369,8 @@ public sealed class FileValidatorTests
         var result = await FileValidator.ValidateAsync(new MemoryStream(file), Context(UserType.Student), new SyncProgress(reports.Add), CancellationToken.None);
 
         Assert.True(result.IsValid, Codes(result));
-        Assert.Equal([2000, 4000, 4500], reports.Select(r => r.Rows));
+        Assert.Equal([.. Enumerable.Range(1, 9).Select(i => i * 500), 4500], reports.Select(r => r.Rows));
+        Assert.Equal(reports.Select(r => r.BytesRead).Order(), reports.Select(r => r.BytesRead));
         Assert.Equal(new ValidationProgress(4500, file.Length, file.Length), reports[^1]);
     }
 
