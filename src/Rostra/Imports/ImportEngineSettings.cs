@@ -50,8 +50,11 @@ public sealed record ImportEngineSettings(
 
     public TimeSpan HousekeepingTime => Housekeeping ?? TimeSpan.FromSeconds(15);
 
-    /// <summary>Heartbeats renew a lease three times per lease, so one late beat loses nothing.</summary>
-    public TimeSpan HeartbeatTime => LeaseTime / 3;
+    /// <summary>How often a held lease is renewed, when not three times per lease (<see cref="HeartbeatTime"/>).</summary>
+    public TimeSpan? Heartbeat { get; init; }
+
+    /// <summary>Heartbeats renew a lease three times per lease by default, so one late beat loses nothing.</summary>
+    public TimeSpan HeartbeatTime => Heartbeat ?? LeaseTime / 3;
 
     /// <summary>
     /// How long the detailed errors, kept cells and header of an ended import are kept (<c>ROSTRA_ERROR_RETENTION_DAYS</c>,

@@ -10,11 +10,14 @@ namespace Rostra.Tests.Web;
 
 /// <summary>
 /// Uploads waiting on one node for its validation slot: their leases are kept while the node lives, and the slot is
-/// shared fairly between districts. One slot, short leases, and the slot held busy by the test.
+/// shared fairly between districts. One slot, held busy by the test; leases of a few seconds renewed ten times a
+/// second, so the waiting uploads outlive their first lease with seconds to spare, even on a loaded machine where a
+/// heartbeat comes late.
 /// </summary>
 public sealed class ValidationQueueTests
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(900);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(100);
 
     [Fact]
     public async Task Uploads_waiting_for_a_slot_outlive_their_lease_and_another_districts_upload_is_not_kept_behind_them()
@@ -25,7 +28,7 @@ public sealed class ValidationQueueTests
         {
             Args = [.. settings.Args, "--Rostra:ConcurrentImports=1"],
             Engine = new ImportEngineSettings("node-q", Workers: 1, ChunkRows: 50, Lease: Lease,
-                Poll: TimeSpan.FromMilliseconds(100), Housekeeping: TimeSpan.FromMilliseconds(100)),
+                Poll: TimeSpan.FromMilliseconds(100), Housekeeping: TimeSpan.FromMilliseconds(100)) { Heartbeat = Heartbeat },
             BeforeValidation = async (id, ct) =>
             {
                 taken.Enqueue(id);
