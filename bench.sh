@@ -4,6 +4,7 @@
 # Runs on a fresh Debian machine: installs sqlite3, /usr/bin/time and PostgreSQL when missing.
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
+#   ./bench.sh --insert-only [--quick] [--sqlite-only]   only the insert against the raw load -> bench/results/insert.md
 #   ./bench.sh --roster [--users 100k] [--repeat 3]   update and sync at scale (SQLite) -> bench/results/roster.md
 #   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
 #                                                    -> bench/results/workbook.md (SQLite only)
@@ -19,15 +20,18 @@ providers=sqlite,postgres
 roster=0
 extra=()
 workbook=0
+insert_only=0
 for arg in "$@"; do
     case "$arg" in
         --workbook) workbook=1; providers=sqlite ;;
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
         --roster) roster=1; providers=sqlite ;;
+        --insert-only) insert_only=1; extra+=("$arg") ;;
         *) extra+=("$arg") ;;
     esac
 done
+if ((insert_only)); then out=bench/results/insert.md; fi
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 

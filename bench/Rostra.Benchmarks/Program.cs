@@ -27,7 +27,7 @@ const string Usage = """
       workbook --rostra PATH/rostra.dll [--rows 1m] [--repeat 3] [--work DIR] [--out FILE.md]
                                         validating N rows as .xlsx against the same rows as CSV (time ratio, peak memory)
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
-          [--work DIR] [--out FILE.md] [--repeat N] [--errors SHARE] [--import-rows N] [--schools N]
+          [--work DIR] [--out FILE.md] [--repeat N] [--errors SHARE] [--import-rows N] [--schools N] [--insert-only]
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -166,7 +166,8 @@ try
                 a.Int("repeat", 3),
                 a.Double("errors", 0.001),
                 a.Int("import-rows", 2000),
-                a.Int("schools", 300));
+                a.Int("schools", 300),
+                a.Flag("insert-only"));
             return await new EndToEndRun(options).RunAsync(ct);
         }
 

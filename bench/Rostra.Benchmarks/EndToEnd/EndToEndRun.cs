@@ -22,7 +22,8 @@ internal sealed record EndToEndOptions(
     int Repeat,
     double ErrorShare,
     int ImportRows,
-    int Schools);
+    int Schools,
+    bool InsertOnly = false);
 
 internal sealed record ValidateMeasure(string Provider, int Rows, long Existing, double FileMiB, TimeSpan Wall, double RssMiB,
     TimeSpan SepWall, double SepRssMiB, int ErrorsReported, int RowsWithErrors, TimeSpan Seed)
@@ -88,22 +89,25 @@ internal sealed class EndToEndRun(EndToEndOptions options)
                 var seed = $"rostra_bench_seed_{size}";
                 var seedTime = await SeedAsync(db, seed, size, cancellationToken);
                 Log($"{db.Provider} {size:N0}: seeded {size:N0} existing users in {seedTime.TotalSeconds:F1} s");
-                await MeasureValidateAsync(db, seed, file, size, rowsWithErrors, seedTime, cancellationToken);
+                if (!options.InsertOnly) await MeasureValidateAsync(db, seed, file, size, rowsWithErrors, seedTime, cancellationToken);
                 await MeasureInsertAsync(db, seed, users, size, work, cancellationToken);
                 await db.DropAsync(seed, cancellationToken);
             }
             File.Delete(clean);
         }
 
-        Log("hashing: one core and all cores");
-        _hashing = await HashScaling.MeasureAsync(PasswordHashOptions.Default, TimeSpan.FromSeconds(3), 3, cancellationToken);
+        if (!options.InsertOnly)
+        {
+            Log("hashing: one core and all cores");
+            _hashing = await HashScaling.MeasureAsync(PasswordHashOptions.Default, TimeSpan.FromSeconds(3), 3, cancellationToken);
+        }
 
-        if (options.ImportRows > 0)
+        if (options.ImportRows > 0 && !options.InsertOnly)
         {
             foreach (var db in databases) await MeasureImportAsync(db, work, cancellationToken);
         }
 
-        foreach (var db in databases)
+        foreach (var db in databases.Where(_ => !options.InsertOnly))
         {
             var m = await FairShareRun.MeasureAsync(db, work, options.Sizes.Max(), cancellationToken);
             _fairness.Add(m);
