@@ -44,8 +44,8 @@ internal abstract partial class SqlStore
         _ => throw new ArgumentException($"User {user.Username}: a user is added with a hashed password or none.", nameof(user)),
     };
 
-    /// <summary>Sets the hashes of rows and erases their protected passwords inside <paramref name="transaction"/>.</summary>
-    protected abstract Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken);
+    /// <summary>Sets the hashes of rows of one chunk and erases their protected passwords inside <paramref name="transaction"/>.</summary>
+    protected abstract Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int chunkNo, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken);
 
     /// <summary>Bulk-inserts error rows inside <paramref name="transaction"/>.</summary>
     protected abstract Task InsertErrorRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken);
@@ -276,7 +276,7 @@ internal abstract partial class SqlStore
             }
             rows = Convert.ToInt32(result, CultureInfo.InvariantCulture);
         }
-        await UpdateHashesAsync(connection, transaction, importId, hashes, cancellationToken);
+        await UpdateHashesAsync(connection, transaction, importId, chunkNo, hashes, cancellationToken);
         await using (var progress = Command(connection, "UPDATE imports SET hashed_rows = hashed_rows + @rows WHERE id = @id", transaction))
         {
             Add(progress, "rows", rows);

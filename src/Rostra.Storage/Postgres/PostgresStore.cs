@@ -297,16 +297,18 @@ internal sealed class PostgresStore : SqlStore
         await writer.CompleteAsync(cancellationToken);
     }
 
-    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
+    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int chunkNo, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
     {
-        // One statement for the whole chunk: two parallel arrays unnested into a join.
+        // One statement for the whole chunk: two parallel arrays unnested into a join. The chunk's own rows only (its
+        // index): joined by row alone, the planner scans every staged row of the import, once per chunk.
         await using var command = new NpgsqlCommand(
             "UPDATE import_rows r SET password_hash = x.hash, password_protected = NULL FROM unnest(@rows, @hashes) AS x(row, hash) " +
-            "WHERE r.import_id = @id AND r.row = x.row",
+            "WHERE r.import_id = @id AND r.chunk_no = @chunk AND r.row = x.row",
             (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("rows", hashes.Select(h => h.Row).ToArray());
         command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes.Select(h => (object?)h.Hash ?? DBNull.Value).ToArray() });
         command.Parameters.AddWithValue("id", importId);
+        command.Parameters.AddWithValue("chunk", chunkNo);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -305,7 +305,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         }
     }
 
-    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
+    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int chunkNo, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
     {
         await using var update = Command(connection,
             "UPDATE import_rows SET password_hash = @hash, password_protected = NULL WHERE import_id = @id AND row = @row", transaction);
