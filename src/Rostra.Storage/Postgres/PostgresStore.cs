@@ -34,8 +34,21 @@ internal sealed class PostgresStore : SqlStore
 
     internal string ConnectionString => dataSource.ConnectionString;
 
-    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
-        await dataSource.OpenConnectionAsync(cancellationToken);
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (ConnectionOpened is not { } opened) return connection;
+        try
+        {
+            await opened(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
@@ -149,7 +162,7 @@ internal sealed class PostgresStore : SqlStore
     /// </summary>
     public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = (NpgsqlConnection)await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (!await CanWriteStagedAsync(connection, transaction, write, worker, " FOR UPDATE", cancellationToken))
         {

@@ -45,6 +45,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             // journal_mode is kept in the file; setting it once per process is enough.
             if (Interlocked.Exchange(ref walChecked, 1) == 0) pragma.CommandText += " PRAGMA journal_mode = WAL;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
+            if (ConnectionOpened is { } opened) await opened(connection, cancellationToken);
             return connection;
         }
         catch

@@ -37,6 +37,15 @@ public sealed class ImportEngine(
 
     private static readonly string[] Hashable = [ImportStatus.Valid, ImportStatus.Importing];
 
+    /// <summary>
+    /// How often this process tries the final write of an import that keeps failing (a connection that drops each
+    /// time, a bug) before the import ends failed; a full database ends it at the first failure.
+    /// </summary>
+    public const int FinalWriteAttempts = 3;
+
+    /// <summary>The final writes that failed in this process, by import, since their last success or end.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> failedWrites = new();
+
     /// <summary>Sizes chunks to about <see cref="ImportEngineSettings.ChunkTime"/> of hashing when no size is configured.</summary>
     private readonly HashCost cost = new(hasher);
 
@@ -127,7 +136,7 @@ public sealed class ImportEngine(
         catch (Exception e)
         {
             logger.LogError(e, "Import {ImportId} failed while validating.", import.Id);
-            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.Failed);
+            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.For(e));
             throw;
         }
         finally
@@ -368,6 +377,18 @@ public sealed class ImportEngine(
             {
                 await RecordConflictsAsync(import, result.Errors);
             }
+            failedWrites.TryRemove(import.Id, out _);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The transaction rolled back: nothing was written. A full database stays full, so the import ends now, saying
+            // so; anything else (a dropped connection) is tried again by the next claim, a few times, then the import ends.
+            var attempts = failedWrites.AddOrUpdate(import.Id, 1, (_, n) => n + 1);
+            var full = StoreErrors.IsOutOfSpace(e);
+            if (!full && attempts < FinalWriteAttempts) throw;
+            failedWrites.TryRemove(import.Id, out _);
+            logger.LogError(e, "Import {ImportId}: the final write failed ({Attempts} attempts); nothing was written.", import.Id, attempts);
+            await EndAsync(import.Id, [ImportStatus.Importing], ImportStatus.Failed, ImportMessages.For(e));
         }
         finally
         {
