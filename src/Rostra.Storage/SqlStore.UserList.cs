@@ -81,7 +81,8 @@ internal abstract partial class SqlStore
 
         // Where the ids come from: the search's index ranges, else the school's members, else the whole district.
         var source = search is not null ? SearchMatches() : school is not null ? SchoolMembers : null;
-        if (search is not null && school is not null) filters.Append(" AND u.id IN (" + SchoolMembers + ")");
+        // A search in a school: on the match's id, so a match outside the school is dropped before its user is read.
+        var onMatches = search is not null && school is not null ? " AND m.id IN (" + SchoolMembers + ")" : "";
 
         string ids, count;
         if (source is null)
@@ -91,9 +92,10 @@ internal abstract partial class SqlStore
         }
         else
         {
-            var matched = $"{FromMatchedUsers(source)} AND u.district_id = @district_id{filters}";
+            var matched = $"{FromMatchedUsers(source)}{onMatches} AND u.district_id = @district_id{filters}";
             ids = $"SELECT u.id {matched} ORDER BY u.username_key{BinaryCollation}";
-            count = filters.Length == 0 ? $"SELECT COUNT(*) FROM ({source}) m" : $"SELECT COUNT(*) {matched}";
+            // Every match is the district's: with no filter on the users themselves, the matches alone are counted.
+            count = filters.Length == 0 ? $"SELECT COUNT(*) FROM ({source}) m WHERE TRUE{onMatches}" : $"SELECT COUNT(*) {matched}";
         }
 
         return new UserListQuery(ids, count, command =>
