@@ -225,7 +225,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
                 Add(command, "email_key", user.Email is null ? null : Key(user.Email));
                 Add(command, "roles", JoinRoles(user.Roles));
                 Add(command, "grade", user.Grade?.ToString());
-                Add(command, "password_hash", user.PasswordHash);
+                Add(command, "password_hash", HashOf(user));
                 Add(command, "created_at", Now());
                 id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             }

@@ -7,6 +7,7 @@ using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
+using Secret = Rostra.Core.Secret; // Data Protection has a Secret of its own.
 
 namespace Rostra.Imports;
 
@@ -164,13 +165,14 @@ public sealed class ImportEngine(
         var protector = vault.For(import.Id);
         // Short chunks: a worker is free again within about a chunk's time, for confirmed work that waits (see ClaimChunkAsync).
         var chunkRows = settings.ChunkRows ?? cost.RowsFor(settings.ChunkTime);
-        var batch = new List<StagedRow>(StageBatch);
+        var batch = new List<(int ChunkNo, NewUser User)>(StageBatch);
         var index = 0;
         await foreach (var user in FileValidator.ReadUsersAsync(file, context, cancellationToken))
         {
-            if (skip(user.Row)) continue;
-            batch.Add(new StagedRow(user.Row, index++ / chunkRows, user.Username, user.FirstName, user.LastName, user.Email,
-                user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : protector.Protect(user.Password)));
+            if (skip(user.Row!.Value)) continue;
+            // The plaintext goes no further than this line: what is staged is ciphertext for this import alone.
+            var password = user.Password is Secret.Plain plain ? new Secret.Protected(protector.Protect(plain.Text)) : null;
+            batch.Add((index++ / chunkRows, user with { Password = password }));
             if (batch.Count < StageBatch) continue;
             await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
             batch.Clear();
