@@ -193,13 +193,18 @@ internal abstract partial class SqlStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
             "UPDATE imports SET plan_create = @create, plan_update = @update, plan_unchanged = @unchanged, plan_deactivate = @deactivate, " +
-            "plan_reactivate = @reactivate, active_users = @active WHERE id = @id");
+            "plan_reactivate = @reactivate, active_users = @active, " +
+            "plan_top_field = @top_field, plan_top_from = @top_from, plan_top_to = @top_to, plan_top_count = @top_count WHERE id = @id");
         Add(command, "create", plan.Counts.Create);
         Add(command, "update", plan.Counts.Update);
         Add(command, "unchanged", plan.Counts.Unchanged);
         Add(command, "deactivate", plan.Counts.Deactivate);
         Add(command, "reactivate", plan.Counts.Reactivate);
         Add(command, "active", plan.ActiveUsers);
+        Add(command, "top_field", plan.TopChange?.Field);
+        Add(command, "top_from", plan.TopChange?.From);
+        Add(command, "top_to", plan.TopChange?.To);
+        Add(command, "top_count", plan.TopChange?.Count);
         Add(command, "id", importId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
