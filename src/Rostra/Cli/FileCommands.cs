@@ -162,7 +162,8 @@ internal static class FileCommands
                     await ReportAsync("invalid", result, 0, [threshold]);
                     return ExitCodes.FileHasErrors;
                 }
-                var ended = await WithProgressAsync("Importing", result.Rows, progress => engine.RunToEndAsync(record, progress, ct));
+                // Passwords of the rows to write: the rows a plan leaves unchanged are never hashed.
+                var ended = await WithProgressAsync("Importing", result.Rows - (result.Plan?.Counts.Unchanged ?? 0), progress => engine.RunToEndAsync(record, progress, ct));
                 if (ended.Status == ImportStatus.Completed)
                 {
                     await ReportAsync("imported", result, ended.Imported, []);
