@@ -15,8 +15,9 @@ internal abstract partial class SqlStore
     protected const string ChunkClaimed = "claimed";
     protected const string ChunkHashed = "hashed";
 
+    /// <summary>What <see cref="GetStagedRowsAsync"/> reads of a staged row: never its password.</summary>
     private const string StagedColumns =
-        "row, chunk_no, username, first_name, last_name, email, roles, grade, school_ids, password_protected";
+        "row, district_id, username, first_name, last_name, email, roles, grade, school_ids";
 
     /// <summary>
     /// Appended to a sub-SELECT that picks work: PostgreSQL skips rows another transaction has locked
@@ -24,8 +25,24 @@ internal abstract partial class SqlStore
     /// </summary>
     protected abstract string SkipLocked(string alias);
 
-    /// <summary>Bulk-inserts staged rows inside <paramref name="transaction"/>.</summary>
-    protected abstract Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken);
+    /// <summary>Bulk-inserts staged rows inside <paramref name="transaction"/>; each password through <see cref="CiphertextOf"/>.</summary>
+    protected abstract Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken);
+
+    /// <summary>The ciphertext a staged row keeps: a plaintext (or an already hashed) password is never staged.</summary>
+    protected static string? CiphertextOf(NewUser user) => user.Password switch
+    {
+        null => null,
+        Secret.Protected p => p.Ciphertext,
+        _ => throw new ArgumentException($"Row {user.Row}: only a protected password is staged.", nameof(user)),
+    };
+
+    /// <summary>The hash a user is added with: a plaintext (or protected) password is never stored.</summary>
+    protected static string? HashOf(NewUser user) => user.Password switch
+    {
+        null => null,
+        Secret.Hash h => h.Encoded,
+        _ => throw new ArgumentException($"User {user.Username}: a user is added with a hashed password or none.", nameof(user)),
+    };
 
     /// <summary>Sets the hashes of rows and erases their protected passwords inside <paramref name="transaction"/>.</summary>
     protected abstract Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken);
@@ -65,7 +82,7 @@ internal abstract partial class SqlStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
+    public async Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
         await using var connection = await OpenAsync(cancellationToken);
@@ -298,9 +315,9 @@ internal abstract partial class SqlStore
         return await r.ReadAsync(cancellationToken) ? ReadImport(r) : null;
     }
 
-    public async Task<IReadOnlyList<StagedRow>> GetStagedRowsAsync(Guid importId, IReadOnlyCollection<int> rows, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NewUser>> GetStagedRowsAsync(Guid importId, IReadOnlyCollection<int> rows, CancellationToken cancellationToken)
     {
-        var result = new List<StagedRow>();
+        var result = new List<NewUser>();
         if (rows.Count == 0) return result;
         await using var connection = await OpenAsync(cancellationToken);
         foreach (var chunk in rows.Distinct().Chunk(LookupChunk))
@@ -312,10 +329,10 @@ internal abstract partial class SqlStore
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
-                result.Add(new StagedRow(
-                    r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
+                result.Add(new NewUser(
+                    r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
                     SplitRoles(r.GetString(6)), r.IsDBNull(7) ? null : Grade.Parse(r.GetString(7)),
-                    JsonSerializer.Deserialize<List<string>>(r.GetString(8), Json) ?? [], null));
+                    JsonSerializer.Deserialize<List<string>>(r.GetString(8), Json) ?? [], [], null, r.GetInt32(0)));
             }
         }
         return result.OrderBy(x => x.Row).ToList();

@@ -253,10 +253,10 @@ internal abstract partial class SqlStore
     /// Returns the errors (nothing written; the caller rolls back) or null with how many users it wrote.
     /// A create import has no plan: (null, 0).
     /// </summary>
-    protected async Task<(List<ImportIssue>? Errors, int Written)> ApplyPlanAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, string? programId, CancellationToken cancellationToken, string? rowsSource = null)
+    protected async Task<(List<ImportIssue>? Errors, int Written)> ApplyPlanAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, string? programId, CancellationToken cancellationToken)
     {
-        // The rows the plan's changes come from: the staged rows of a durable import, or a write's own stage.
-        var rows = rowsSource ?? StagedRowsSource;
+        // The rows the plan's changes come from: the import's staged rows.
+        const string rows = StagedRowsSource;
         string mode;
         await using (var read = Command(connection, "SELECT mode FROM imports WHERE id = @id", transaction))
         {

@@ -43,6 +43,12 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>An open connection; the caller disposes it.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs on each connection <see cref="OpenAsync"/> opens, before the store uses it. Null in production: the seam the
+    /// fault proofs use to act on the very connection of a write (make its database full, end its backend).
+    /// </summary>
+    internal Func<DbConnection, CancellationToken, Task>? ConnectionOpened { get; set; }
+
     /// <summary>True when <paramref name="exception"/> is a unique or primary key violation; names the index when known.</summary>
     protected abstract bool IsUniqueViolation(DbException exception, out string? constraint);
 
@@ -219,7 +225,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
                 Add(command, "email_key", user.Email is null ? null : Key(user.Email));
                 Add(command, "roles", JoinRoles(user.Roles));
                 Add(command, "grade", user.Grade?.ToString());
-                Add(command, "password_hash", user.PasswordHash);
+                Add(command, "password_hash", HashOf(user));
                 Add(command, "created_at", Now());
                 id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             }

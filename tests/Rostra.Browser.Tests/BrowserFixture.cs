@@ -67,12 +67,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>Adds a student of the district's elementary school straight to the database (already hashed).</summary>
     public Task AddStudentAsync(TestDistrict district, string username, string firstName, string? lastName, string? email = null) =>
-        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], Hasher.Hash(Password)), default);
+        Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, email, [Roles.Student], Grade.Parse("3"), [district.ElementarySchool], [district.ProgramId], new Secret.Hash(Hasher.Hash(Password))), default);
 
     /// <summary>Adds a teacher of both of the district's schools, in its program.</summary>
     public Task AddTeacherAsync(TestDistrict district, string username, string firstName, string lastName) =>
         Store.AddUserAsync(new NewUser(district.Id, username, firstName, lastName, $"{username}@example.org", [Roles.Teacher], null,
-            [district.ElementarySchool, district.MiddleSchool], [district.ProgramId], Hasher.Hash(Password)), default);
+            [district.ElementarySchool, district.MiddleSchool], [district.ProgramId], new Secret.Hash(Hasher.Hash(Password))), default);
 
     public string UploadsFolder => Path.Combine(folder, "uploads");
 

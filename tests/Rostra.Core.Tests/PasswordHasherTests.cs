@@ -69,19 +69,19 @@ public sealed class PasswordHasherTests
     public async Task Hashes_every_user_in_order_and_none_without_a_password()
     {
         var users = Enumerable.Range(0, 70)
-            .Select(i => new ImportedUser(i + 2, "A", null, $"user{i}", null, null, ["1001"], [Roles.Student], i % 3 == 0 ? null : $"Secret#{i}"))
+            .Select(i => new NewUser("lincoln", $"user{i}", "A", null, null, [Roles.Student], null, ["1001"], [], i % 3 == 0 ? null : new Secret.Plain($"Secret#{i}"), i + 2))
             .ToList();
         var progress = new List<int>();
 
-        var hashed = new List<(ImportedUser User, string? Hash)>();
+        var hashed = new List<(NewUser User, string? Hash)>();
         await foreach (var item in Fast.HashAllAsync(users.ToAsyncEnumerable(), new SyncProgress(progress.Add), CancellationToken.None))
             hashed.Add(item);
 
         Assert.Equal(users, hashed.Select(h => h.User));
         Assert.All(hashed, h =>
         {
-            if (h.User.Password is null) Assert.Null(h.Hash);
-            else Assert.True(Fast.Verify(h.Hash!, h.User.Password));
+            if (h.User.Password is not Secret.Plain plain) Assert.Null(h.Hash);
+            else Assert.True(Fast.Verify(h.Hash!, plain.Text));
         });
         Assert.Equal(70, progress[^1]);
     }

@@ -68,9 +68,9 @@ internal static class TestFiles
 
     public static Task<ValidationResult> Validate(UserType type, params string[] lines) => Validate(type, CsvBytes(lines));
 
-    public static async Task<List<ImportedUser>> ReadUsers(UserType type, byte[] file, District? district = null)
+    public static async Task<List<NewUser>> ReadUsers(UserType type, byte[] file, District? district = null)
     {
-        var users = new List<ImportedUser>();
+        var users = new List<NewUser>();
         await foreach (var user in FileValidator.ReadUsersAsync(new MemoryStream(file), Context(type, district), CancellationToken.None))
             users.Add(user);
         return users;

@@ -8,8 +8,9 @@ public abstract partial class StoreTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    private static StagedRow Staged(int row, int chunk, string? username = null, string? email = null) =>
-        new(row, chunk, username ?? "student" + row, "First" + row, "Last" + row, email, [Roles.Student], Grade.Parse("3"), ["1001"], "protected-" + row);
+    private static (int ChunkNo, NewUser User) Staged(int row, int chunk, string? username = null, string? email = null) =>
+        (chunk, new NewUser(District, username ?? "student" + row, "First" + row, "Last" + row, email, [Roles.Student], Grade.Parse("3"), ["1001"], [],
+            new Secret.Protected("protected-" + row), row));
 
     /// <summary>A <c>valid</c> durable import of <paramref name="rows"/> students (rows 2…), <paramref name="chunkRows"/> per chunk.</summary>
     private async Task<ImportRecord> StageImportAsync(int rows, int chunkRows, string prefix = "student", string worker = "node-a:1")
@@ -56,6 +57,33 @@ public abstract partial class StoreTests
 
         Assert.False(await Store.CompleteStagingAsync(import.Id, 1, [], Ct));
         Assert.Empty(await Store.GetImportChunksAsync(import.Id, Ct));
+    }
+
+    [Fact]
+    public async Task Staging_refuses_a_password_that_is_not_protected_and_stages_nothing()
+    {
+        await SeedDistrictAsync();
+        var import = await CreateImportAsync(status: ImportStatus.Validating);
+        var (chunk, user) = Staged(2, 0);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.StageRowsAsync(import.Id, District, [(chunk, user with { Password = new Secret.Plain("Secret#12") })], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.StageRowsAsync(import.Id, District, [(chunk, user with { Password = new Secret.Hash("$argon2id$x") })], Ct));
+        Assert.Empty(await Store.GetStagedRowsAsync(import.Id, [2], Ct));
+    }
+
+    [Fact]
+    public async Task Staged_rows_read_back_without_their_passwords()
+    {
+        await SeedDistrictAsync();
+        var import = await CreateImportAsync(status: ImportStatus.Validating);
+        await Store.StageRowsAsync(import.Id, District, [Staged(2, 0, email: "s2@lincoln.org")], Ct);
+
+        var row = Assert.Single(await Store.GetStagedRowsAsync(import.Id, [2], Ct));
+        Assert.Equal((2, District, "student2", "First2", "Last2", "s2@lincoln.org", Grade.Parse("3"), (Secret?)null),
+            (row.Row, row.DistrictId, row.Username, row.FirstName, row.LastName, row.Email, row.Grade, row.Password));
+        Assert.Equal(["1001"], row.SchoolIds);
+        Assert.Equal([Roles.Student], row.Roles);
+        Assert.Empty(row.ProgramIds);
     }
 
     [Fact]

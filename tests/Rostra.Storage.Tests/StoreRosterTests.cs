@@ -20,8 +20,8 @@ public abstract partial class StoreTests
     private async Task<(long Ann, long Bo)> SeedStudentsAsync()
     {
         await SeedDistrictAsync();
-        var ann = await Store.AddUserAsync(new NewUser(District, "ann.lee", "Ann", "Lee", "ann@lincoln.org", [Roles.Student], Grade.Parse("3"), ["1001"], [Program], "$argon2id$ann"), Ct);
-        var bo = await Store.AddUserAsync(new NewUser(District, "bo.li", "Bo", "Li", "bo@lincoln.org", [Roles.Student], Grade.Parse("4"), ["LHS"], [Program], "$argon2id$bo"), Ct);
+        var ann = await Store.AddUserAsync(new NewUser(District, "ann.lee", "Ann", "Lee", "ann@lincoln.org", [Roles.Student], Grade.Parse("3"), ["1001"], [Program], new Secret.Hash("$argon2id$ann")), Ct);
+        var bo = await Store.AddUserAsync(new NewUser(District, "bo.li", "Bo", "Li", "bo@lincoln.org", [Roles.Student], Grade.Parse("4"), ["LHS"], [Program], new Secret.Hash("$argon2id$bo")), Ct);
         return (ann, bo);
     }
 
@@ -40,9 +40,9 @@ public abstract partial class StoreTests
         var result = await FileValidator.ValidateAsync(new MemoryStream(bytes), context, null, Ct);
         Assert.True(result.IsValid, string.Join(" ", result.Errors.Select(e => $"{e.Row}:{e.Code}")));
         Assert.True(await Store.RenewImportLeaseAsync(import.Id, "node-a:1", DateTimeOffset.UtcNow + Lease, Ct));
-        var staged = new List<StagedRow>();
+        var staged = new List<(int ChunkNo, NewUser User)>();
         await foreach (var user in FileValidator.ReadUsersAsync(new MemoryStream(bytes), context, Ct))
-            staged.Add(new StagedRow(user.Row, 0, user.Username, user.FirstName, user.LastName, user.Email, user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : "protected:" + user.Password));
+            staged.Add((0, user with { Password = user.Password is Secret.Plain plain ? new Secret.Protected("protected:" + plain.Text) : null }));
         await Store.StageRowsAsync(import.Id, District, staged, Ct);
         await Store.SavePlanAsync(import.Id, result.Plan!, Ct);
         Assert.True(await Store.CompleteStagingAsync(import.Id, result.Rows, [], Ct));

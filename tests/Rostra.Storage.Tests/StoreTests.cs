@@ -64,10 +64,10 @@ public abstract partial class StoreTests : IAsyncLifetime
     }
 
     protected static NewUser Student(string username, int row, string? email = null, string school = "1001", string districtId = District) =>
-        new(districtId, username, "First" + row, "Last" + row, email, [Roles.Student], Grade.Parse("3"), [school], [Program], "$argon2id$hash-" + row, row);
+        new(districtId, username, "First" + row, "Last" + row, email, [Roles.Student], Grade.Parse("3"), [school], [Program], new Secret.Hash("$argon2id$hash-" + row), row);
 
     protected static NewUser Teacher(string username, int row, string email, params string[] schools) =>
-        new(District, username, "Teach" + row, "Er" + row, email, [Roles.Teacher], null, schools.Length == 0 ? ["1001"] : schools, [Program], "$argon2id$t-" + row, row);
+        new(District, username, "Teach" + row, "Er" + row, email, [Roles.Teacher], null, schools.Length == 0 ? ["1001"] : schools, [Program], new Secret.Hash("$argon2id$t-" + row), row);
 
     protected static ImportRecord NewImport(string districtId = District, string status = ImportStatus.Importing, DateTimeOffset? createdAt = null, string? program = Program)
     {
@@ -245,10 +245,23 @@ public abstract partial class StoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_is_added_only_with_a_hashed_password_or_none()
+    {
+        await SeedDistrictAsync();
+        var plain = new NewUser(District, "plain.one", "Pla", "In", null, [Roles.DistrictAdmin], null, [], [], new Secret.Plain("Secret#12345"));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddUserAsync(plain, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddUserAsync(plain with { Password = new Secret.Protected("ciphertext") }, Ct));
+        Assert.Null(await Store.FindUserAsync("plain.one", Ct));
+        await Store.AddUserAsync(plain with { Password = null }, Ct);
+        Assert.Null((await Store.FindUserAsync("plain.one", Ct))!.PasswordHash);
+    }
+
+    [Fact]
     public async Task A_user_is_found_by_username_and_by_id_with_roles_and_password_hash()
     {
         await SeedDistrictAsync();
-        var admin = new NewUser(District, "Admin.One", "Ada", "Min", "admin@lincoln.org", [Roles.DistrictAdmin], null, [], [], "$argon2id$admin");
+        var admin = new NewUser(District, "Admin.One", "Ada", "Min", "admin@lincoln.org", [Roles.DistrictAdmin], null, [], [], new Secret.Hash("$argon2id$admin"));
         var id = await Store.AddUserAsync(admin, Ct);
 
         var found = await Store.FindUserAsync("admin.one", Ct);
@@ -502,7 +515,7 @@ public abstract partial class StoreTests : IAsyncLifetime
         await SeedDistrictAsync(OtherDistrict, "math", "2001");
         NewUser Named(string username, string first, string? last, string? email = null, string districtId = District) =>
             new(districtId, username, first, last, email, [Roles.Student], Grade.Parse("3"), [districtId == District ? "1001" : "2001"],
-                [districtId == District ? Program : "math"], "$argon2id$x");
+                [districtId == District ? Program : "math"], new Secret.Hash("$argon2id$x"));
         await Store.AddUserAsync(Named("ava.g", "Ava", "Garcia", "ava.garcia@lincoln.org"), Ct);
         await Store.AddUserAsync(Named("s.garcia", "Sofía", "García López"), Ct);
         await Store.AddUserAsync(Named("jn", "JOSÉ", "Núñez"), Ct);
@@ -549,7 +562,7 @@ public abstract partial class StoreTests : IAsyncLifetime
             var username = $"fold{i:000}";
             var first = "Zz" + letters[i] + "Q";
             names.Add((username, first));
-            await Store.AddUserAsync(new NewUser(District, username, first, "Fold", null, [Roles.Student], Grade.Parse("3"), ["1001"], [Program], "$argon2id$x"), Ct);
+            await Store.AddUserAsync(new NewUser(District, username, first, "Fold", null, [Roles.Student], Grade.Parse("3"), ["1001"], [Program], new Secret.Hash("$argon2id$x")), Ct);
         }
 
         foreach (var search in names.Select(n => SearchText.Fold(n.First)).Distinct(StringComparer.Ordinal))

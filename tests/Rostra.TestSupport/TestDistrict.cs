@@ -46,12 +46,12 @@ public sealed record TestDistrict(
         var hash = Hasher.Hash(Password);
         var admin = $"admin.{suffix}";
         var adminId = await store.AddUserAsync(
-            new NewUser(id, admin, "Dana", "Admin", null, [Roles.DistrictAdmin], null, [], ["reading"], hash), cancellationToken);
+            new NewUser(id, admin, "Dana", "Admin", null, [Roles.DistrictAdmin], null, [], ["reading"], new Secret.Hash(hash)), cancellationToken);
         var (adminToken, adminTokenHash) = ApiTokens.Create();
         await store.AddTokenAsync(adminId, adminTokenHash, cancellationToken);
         var teacher = $"teacher.{suffix}";
         var teacherId = await store.AddUserAsync(
-            new NewUser(id, teacher, "Terry", "Teacher", null, [Roles.Teacher], null, [elementary], ["reading"], hash), cancellationToken);
+            new NewUser(id, teacher, "Terry", "Teacher", null, [Roles.Teacher], null, [elementary], ["reading"], new Secret.Hash(hash)), cancellationToken);
         var (teacherToken, teacherTokenHash) = ApiTokens.Create();
         await store.AddTokenAsync(teacherId, teacherTokenHash, cancellationToken);
         return new TestDistrict(id, name, "reading", elementary, middle, admin, adminToken, teacher, teacherToken, suffix);

@@ -102,13 +102,13 @@ internal sealed class SyntheticDistrict
             var a = Schools[(int)(h % (ulong)Schools.Count)].SchoolId;
             var b = Schools[(int)((h >> 20) % (ulong)Schools.Count)].SchoolId;
             return new NewUser(Id, username, Names.First[f], Names.Last[l], username + "@" + Domain, [Roles.Teacher], null,
-                a == b ? [a] : [a, b], [ProgramId], passwordHash);
+                a == b ? [a] : [a, b], [ProgramId], new Secret.Hash(passwordHash));
         }
         var grade = Grade.FromOrdinal((int)(h % Grade.Count));
         var offering = SchoolsOffering(grade);
         var school = offering[(int)((h >> 8) % (ulong)offering.Count)].SchoolId;
         return new NewUser(Id, username, Names.First[f], Names.Last[l], k % 3 == 0 ? null : username + "@" + Domain, [Roles.Student],
-            grade, [school], [ProgramId], passwordHash);
+            grade, [school], [ProgramId], new Secret.Hash(passwordHash));
     }
 
     /// <summary>SplitMix64's finaliser: a cheap, well-spread hash of an index.</summary>

@@ -58,10 +58,10 @@ internal static class HashScaling
         return new HashScalingResult(cores, single, all, raw, options);
     }
 
-    private static async IAsyncEnumerable<ImportedUser> Users(int count)
+    private static async IAsyncEnumerable<NewUser> Users(int count)
     {
         for (var i = 0; i < count; i++)
-            yield return new ImportedUser(i + 2, "Zoë", "O'Brien", $"zoe.obrien.{i}", null, null, ["1001"], [Roles.Student], $"Pa55-word-{i}!");
+            yield return new NewUser("bench", $"zoe.obrien.{i}", "Zoë", "O'Brien", null, [Roles.Student], null, ["1001"], [], new Secret.Plain($"Pa55-word-{i}!"), i + 2);
         await Task.CompletedTask;
     }
 }

@@ -24,8 +24,7 @@ internal static class InsertData
         var users = new List<NewUser>();
         await foreach (var u in FileValidator.ReadUsersAsync(stream, context, cancellationToken))
         {
-            users.Add(new NewUser(district.Id, u.Username, u.FirstName, u.LastName, u.Email, u.Roles, u.Grade, u.SchoolIds, [],
-                DistrictSeeder.PrecomputedHash, u.Row));
+            users.Add(u with { Password = new Secret.Hash(DistrictSeeder.PrecomputedHash) });
         }
         return users;
     }
@@ -58,7 +57,7 @@ internal static class InsertData
             Field(line, user.Email?.ToLowerInvariant()).Append(',');
             Field(line, string.Join(',', user.Roles.Distinct(StringComparer.Ordinal))).Append(',');
             Field(line, user.Grade?.ToString()).Append(',');
-            Field(line, user.PasswordHash).Append(",0,,");
+            Field(line, (user.Password as Secret.Hash)?.Encoded).Append(",0,,");
             Field(line, CreatedAt).Append(',');
             Field(line, import);
             // security_stamp, active, version: the defaults an imported user gets.

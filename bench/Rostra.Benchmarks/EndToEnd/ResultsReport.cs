@@ -46,7 +46,7 @@ internal static class ResultsReport
         if (hashing is not null)
         {
             sb.AppendLine("## Hashing").AppendLine();
-            sb.AppendLine(Inv($"Argon2id at production cost (m = {hashing.Options.MemoryKiB} KiB, t = {hashing.Options.Iterations}, p = 1) through `PasswordHasher`: one core in a loop, then all cores through `HashAllAsync`, the import's own path; best of 3 alternating rounds."));
+            sb.AppendLine(Inv($"Argon2id at production cost (m = {hashing.Options.MemoryKiB} KiB, t = {hashing.Options.Iterations}, p = 1) through `PasswordHasher`: one core in a loop, then all cores through `HashAllAsync` (a sliding window, one hash per core at once); best of 3 alternating rounds."));
             sb.AppendLine();
             sb.AppendLine("| cores | one core, hashes/s | all cores (`HashAllAsync`), hashes/s | **all ÷ (cores × one)** | bound: one bare thread per core, hashes/s | bound ÷ (cores × one) |");
             sb.AppendLine("|---:|---:|---:|---:|---:|---:|");

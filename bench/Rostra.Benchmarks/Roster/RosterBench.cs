@@ -194,13 +194,13 @@ internal static class RosterBench
         if (!result.IsValid) throw new InvalidOperationException($"The update file is not valid: {string.Join("; ", result.Errors.Take(3).Select(e => e.Message))}");
         if (result.Plan!.Counts.Update != result.Rows) throw new InvalidOperationException($"The update file plans {result.Plan.Counts}, not {result.Rows:N0} updates.");
         if (!await store.RenewImportLeaseAsync(import.Id, Worker, DateTimeOffset.UtcNow.AddHours(1), ct)) throw new InvalidOperationException("No lease.");
-        var batch = new List<StagedRow>(2000);
+        var batch = new List<(int ChunkNo, NewUser User)>(2000);
         var index = 0;
         await using (var stream = File.OpenRead(file))
         {
             await foreach (var user in FileValidator.ReadUsersAsync(stream, context, ct))
             {
-                batch.Add(new StagedRow(user.Row, index++ / 500, user.Username, user.FirstName, user.LastName, user.Email, user.Roles, user.Grade, user.SchoolIds, null));
+                batch.Add((index++ / 500, user with { Password = null }));
                 if (batch.Count < 2000) continue;
                 await store.StageRowsAsync(import.Id, district.Id, batch, ct);
                 batch.Clear();

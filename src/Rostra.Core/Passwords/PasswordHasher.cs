@@ -68,16 +68,16 @@ public sealed class PasswordHasher(PasswordHashOptions options)
 
     /// <summary>
     /// Hashes the passwords of <paramref name="users"/> on every core (<see cref="PasswordHashOptions.Parallelism"/>
-    /// at once) and yields each user with its hash (null when the user has no password), in order. A sliding window
+    /// at once) and yields each user with the hash of its plain password (null when it has none), in order. A sliding window
     /// keeps every core busy: a slow hash holds back only the yielding, never the other cores.
     /// </summary>
-    public async IAsyncEnumerable<(ImportedUser User, string? Hash)> HashAllAsync(
-        IAsyncEnumerable<ImportedUser> users,
+    public async IAsyncEnumerable<(NewUser User, string? Hash)> HashAllAsync(
+        IAsyncEnumerable<NewUser> users,
         IProgress<int>? hashed,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var parallelism = Math.Max(1, Options.Parallelism);
-        var window = new Queue<Task<(ImportedUser, string?)>>();
+        var window = new Queue<Task<(NewUser, string?)>>();
         using var slots = new SemaphoreSlim(parallelism);
         var done = 0;
         try
@@ -107,13 +107,13 @@ public sealed class PasswordHasher(PasswordHashOptions options)
         }
     }
 
-    private async Task<(ImportedUser, string?)> HashOneAsync(ImportedUser user, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<(NewUser, string?)> HashOneAsync(NewUser user, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
-        if (user.Password is null) return (user, null);
+        if (user.Password is not Secret.Plain plain) return (user, null);
         await slots.WaitAsync(cancellationToken);
         try
         {
-            return await Task.Run(() => (user, (string?)Hash(user.Password)), cancellationToken);
+            return await Task.Run(() => (user, (string?)Hash(plain.Text)), cancellationToken);
         }
         finally
         {

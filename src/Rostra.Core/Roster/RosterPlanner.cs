@@ -13,7 +13,7 @@ public static class RosterPlanner
     /// The planned change of one row. <paramref name="existing"/> is the district's user of this type with the row's
     /// username, or null for a new user; <paramref name="programId"/> the program the import gives.
     /// </summary>
-    public static PlannedChange Plan(ImportedUser row, UserType type, ExistingUser? existing, string? programId)
+    public static PlannedChange Plan(NewUser row, UserType type, ExistingUser? existing, string? programId)
     {
         if (existing is null) return new PlannedChange(row.Row, row.Username, PlanAction.Create, null, null, []);
 

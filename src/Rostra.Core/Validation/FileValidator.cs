@@ -131,7 +131,7 @@ public static class FileValidator
     /// Reads the users of a file that validated clean against the same context, in row order.
     /// Passwords are handed on exactly as written (null when blank); nothing else is kept.
     /// </summary>
-    public static async IAsyncEnumerable<ImportedUser> ReadUsersAsync(
+    public static async IAsyncEnumerable<NewUser> ReadUsersAsync(
         Stream file, ValidationContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var format = CsvFile.Detect(file, cancellationToken);
@@ -169,7 +169,7 @@ public static class FileValidator
     private static ValidationResult Fail(ImportIssue issue, List<ImportIssue>? warnings = null) =>
         new(0, [issue], warnings ?? []);
 
-    private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email, ImportedUser? User = null);
+    private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email, NewUser? User = null);
 
     private static async Task FlushAsync(
         List<PendingRow> batch, RowChecker checker, ValidationContext context, PlanState? planner, ErrorCollector errors, CancellationToken cancellationToken)

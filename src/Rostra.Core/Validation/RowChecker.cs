@@ -11,6 +11,7 @@ namespace Rostra.Core.Validation;
 internal sealed class RowChecker
 {
     private readonly HeaderMap _header;
+    private readonly string _districtId;
     private readonly UserType _type;
     private readonly bool _sso;
     // In update and sync a blank Password keeps an existing user's password; new users are checked after the look-up.
@@ -25,6 +26,7 @@ internal sealed class RowChecker
     public RowChecker(HeaderMap header, ValidationContext context)
     {
         _header = header;
+        _districtId = context.District.Id;
         _type = context.UserType;
         _sso = context.District.UsesGoogleSso;
         _passwordRequired = !_sso && context.Mode == ImportMode.Create;
@@ -166,23 +168,25 @@ internal sealed class RowChecker
     public bool HasUsername(string key) => _usernames.Contains(key);
 
     /// <summary>The user of a record that passed <see cref="Check"/> with no errors. Password as written, null when blank.</summary>
-    public ImportedUser ReadUser(CsvRecord record)
+    public NewUser ReadUser(CsvRecord record)
     {
         var roles = new List<string>(2) { _type.Role() };
         if (_type == UserType.SchoolAdmin && TryParseTeacherRole(Value(record, Column.TeacherRole), out var teacher) && teacher)
             roles.Add(Roles.Teacher);
         Grade? grade = _type == UserType.Student && Grade.TryParse(Value(record, Column.Grade), out var g) ? g : null;
         var password = Value(record, Column.Password);
-        return new ImportedUser(
-            record.Row,
+        return new NewUser(
+            _districtId,
+            Value(record, Column.Username)!,
             Value(record, Column.FirstName)!,
             NullIfEmpty(Value(record, Column.LastName)),
-            Value(record, Column.Username)!,
             NullIfEmpty(Value(record, Column.Email)),
+            roles,
             grade,
             CanonicalSchoolIds(Value(record, Column.SchoolId) ?? ""),
-            roles,
-            string.IsNullOrEmpty(password) ? null : password);
+            [],
+            string.IsNullOrEmpty(password) ? null : new Secret.Plain(password),
+            record.Row);
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -26,7 +26,10 @@ public interface IDirectoryStore : IUserLookup
     Task<School?> GetSchoolAsync(string districtId, string schoolId, CancellationToken cancellationToken);
 
     // Users.
-    /// <summary>Adds one user (e.g. a district admin); throws DuplicateKeyException on a taken username or email.</summary>
+    /// <summary>
+    /// Adds one user (e.g. a district admin) with a <see cref="Secret.Hash"/> or no password; throws DuplicateKeyException
+    /// on a taken username or email.
+    /// </summary>
     Task<long> AddUserAsync(NewUser user, CancellationToken cancellationToken);
 
     /// <summary>A user by username (case-insensitive), across districts, for sign-in.</summary>

@@ -40,8 +40,8 @@ public interface IImportStore
     /// <summary>Imports left running by a process that stopped: marks them failed or cancelled. Returns how many.</summary>
     Task<int> FailInterruptedImportsAsync(string message, CancellationToken cancellationToken);
 
-    /// <summary>Staged rows of an import by row number (no passwords), e.g. to report the rows of a failed confirm.</summary>
-    Task<IReadOnlyList<StagedRow>> GetStagedRowsAsync(Guid importId, IReadOnlyCollection<int> rows, CancellationToken cancellationToken);
+    /// <summary>Staged rows of an import by row number, without passwords or programs, e.g. to report the rows of a failed confirm.</summary>
+    Task<IReadOnlyList<NewUser>> GetStagedRowsAsync(Guid importId, IReadOnlyCollection<int> rows, CancellationToken cancellationToken);
 
     /// <summary>Deletes the staged rows (and so every protected password) of one import.</summary>
     Task PurgeStagedRowsAsync(Guid importId, CancellationToken cancellationToken);

@@ -21,8 +21,11 @@ public interface IJobStore
     /// </summary>
     Task<int> RenewImportLeasesAsync(IReadOnlyCollection<Guid> importIds, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Adds a batch of valid rows of a <c>validating</c> import, with their protected passwords.</summary>
-    Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a batch of valid rows of a <c>validating</c> import, each with the chunk it is hashed in. A row's password is
+    /// <see cref="Secret.Protected"/> or none: staging refuses any other form.
+    /// </summary>
+    Task StageRowsAsync(Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the validation of a file with no errors: splits the staged rows into their chunks (pending), records

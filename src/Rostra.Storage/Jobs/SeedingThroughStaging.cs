@@ -16,7 +16,8 @@ public static class SeedingThroughStaging
 
     /// <summary>
     /// Writes <paramref name="users"/> into the import of <paramref name="write"/>, which must be <c>validating</c> (a new
-    /// import, as an upload creates it); row numbers are the users' <see cref="NewUser.Row"/>, else 2, 3, …. The result
+    /// import, as an upload creates it), each user with a <see cref="Secret.Hash"/> or no password; row numbers are the
+    /// users' <see cref="NewUser.Row"/>, else 2, 3, …. The result
     /// is the final write's; <paramref name="beforeCommit"/> runs inside it just before it commits.
     /// </summary>
     public static async Task<WriteResult> WriteAsync(
@@ -27,15 +28,19 @@ public static class SeedingThroughStaging
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(users);
         var hashes = new Dictionary<int, string?>(users.Count);
-        var batch = new List<StagedRow>(Math.Min(Batch, users.Count));
+        var batch = new List<(int ChunkNo, NewUser User)>(Math.Min(Batch, users.Count));
         for (var i = 0; i < users.Count; i++)
         {
             var u = users[i];
             var row = u.Row ?? i + 2;
-            hashes[row] = u.PasswordHash;
+            hashes[row] = u.Password switch
+            {
+                null => null,
+                Secret.Hash h => h.Encoded,
+                _ => throw new ArgumentException($"User {u.Username}: seeding takes hashed passwords only.", nameof(users)),
+            };
             // The staged ciphertext is never read here: each chunk is marked hashed with the given hash.
-            batch.Add(new StagedRow(row, i / chunkRows, u.Username, u.FirstName, u.LastName, u.Email, u.Roles, u.Grade, u.SchoolIds,
-                u.PasswordHash is null ? null : "seeded"));
+            batch.Add((i / chunkRows, u with { Password = u.Password is null ? null : new Secret.Protected("seeded"), Row = row }));
             if (batch.Count < Batch) continue;
             await store.StageRowsAsync(write.ImportId, write.DistrictId, batch, cancellationToken);
             batch.Clear();

@@ -34,8 +34,21 @@ internal sealed class PostgresStore : SqlStore
 
     internal string ConnectionString => dataSource.ConnectionString;
 
-    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
-        await dataSource.OpenConnectionAsync(cancellationToken);
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (ConnectionOpened is not { } opened) return connection;
+        try
+        {
+            await opened(connection, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
@@ -144,7 +157,7 @@ internal sealed class PostgresStore : SqlStore
     /// </summary>
     public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = (NpgsqlConnection)await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (!await CanWriteStagedAsync(connection, transaction, write, worker, " FOR UPDATE", cancellationToken))
         {
@@ -257,18 +270,19 @@ internal sealed class PostgresStore : SqlStore
 
     protected override string LockRow => " FOR UPDATE";
 
-    protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
+    protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken)
     {
         await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
             "COPY import_rows (import_id, row, district_id, chunk_no, username, username_key, first_name, last_name, email, email_key, roles, grade, school_ids, password_protected) " +
             "FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
+        foreach (var (chunkNo, row) in rows)
         {
+            var ciphertext = CiphertextOf(row);
             await writer.StartRowAsync(cancellationToken);
             await writer.WriteAsync(importId, NpgsqlDbType.Uuid, cancellationToken);
-            await writer.WriteAsync(row.Row, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(row.Row ?? throw new ArgumentException("A staged row has its row number.", nameof(rows)), NpgsqlDbType.Integer, cancellationToken);
             await writer.WriteAsync(districtId, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(row.ChunkNo, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(chunkNo, NpgsqlDbType.Integer, cancellationToken);
             await writer.WriteAsync(row.Username, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(Key(row.Username), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(row.FirstName, NpgsqlDbType.Text, cancellationToken);
@@ -278,7 +292,7 @@ internal sealed class PostgresStore : SqlStore
             await writer.WriteAsync(JoinRoles(row.Roles), NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(writer, row.Grade?.ToString(), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(SchoolIdsJson(row.SchoolIds), NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(writer, row.PasswordProtected, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, ciphertext, NpgsqlDbType.Text, cancellationToken);
         }
         await writer.CompleteAsync(cancellationToken);
     }

@@ -45,6 +45,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             // journal_mode is kept in the file; setting it once per process is enough.
             if (Interlocked.Exchange(ref walChecked, 1) == 0) pragma.CommandText += " PRAGMA journal_mode = WAL;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
+            if (ConnectionOpened is { } opened) await opened(connection, cancellationToken);
             return connection;
         }
         catch
@@ -265,7 +266,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
-    protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<StagedRow> rows, CancellationToken cancellationToken)
+    protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken)
     {
         await using var insert = Command(connection,
             "INSERT INTO import_rows (import_id, row, district_id, chunk_no, username, username_key, first_name, last_name, email, email_key, roles, grade, school_ids, password_protected) " +
@@ -286,10 +287,10 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         var schools = Add(insert, "school_ids", "[]");
         var password = Add(insert, "password_protected", null);
         await insert.PrepareAsync(cancellationToken);
-        foreach (var r in rows)
+        foreach (var (chunkNo, r) in rows)
         {
-            row.Value = r.Row;
-            chunk.Value = r.ChunkNo;
+            row.Value = r.Row ?? throw new ArgumentException("A staged row has its row number.", nameof(rows));
+            chunk.Value = chunkNo;
             username.Value = r.Username;
             usernameKey.Value = Key(r.Username);
             firstName.Value = r.FirstName;
@@ -299,7 +300,7 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             roles.Value = JoinRoles(r.Roles);
             grade.Value = (object?)r.Grade?.ToString() ?? DBNull.Value;
             schools.Value = SchoolIdsJson(r.SchoolIds);
-            password.Value = (object?)r.PasswordProtected ?? DBNull.Value;
+            password.Value = (object?)CiphertextOf(r) ?? DBNull.Value;
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

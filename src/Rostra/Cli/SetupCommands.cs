@@ -99,7 +99,7 @@ internal static class SetupCommands
             var hasher = new CorePasswords.PasswordHasher(RostraSettings.HashOptions());
             await cli.Store.AddUserAsync(new NewUser(
                 d.Id, name, parse.GetValue(first)?.Trim() is { Length: > 0 } f ? f : name, parse.GetValue(last)?.Trim() is { Length: > 0 } l ? l : null,
-                string.IsNullOrEmpty(mail) ? null : mail, [Roles.DistrictAdmin], null, [], [], hasher.Hash(password)), ct);
+                string.IsNullOrEmpty(mail) ? null : mail, [Roles.DistrictAdmin], null, [], [], new Secret.Hash(hasher.Hash(password))), ct);
             await cli.Out.WriteLineAsync($"Added district admin {name} to {d.Id}.");
             return ExitCodes.Ok;
         }));

@@ -59,10 +59,10 @@ public static class ErrorRowCells
     /// Cells for rows that validated clean and failed later (a username taken before the final write), rebuilt from
     /// the staged row in the file's column order: what the admin wrote, trimmed, Password blank.
     /// </summary>
-    public static ErrorRow FromStaged(IReadOnlyList<string> header, StagedRow row) =>
-        new(row.Row, header.Select(cell => Templates.TryParseHeader(cell, out var column) ? Cell(column, row) : null).ToArray());
+    public static ErrorRow FromStaged(IReadOnlyList<string> header, NewUser row) =>
+        new(row.Row!.Value, header.Select(cell => Templates.TryParseHeader(cell, out var column) ? Cell(column, row) : null).ToArray());
 
-    private static string? Cell(Column column, StagedRow row) => column switch
+    private static string? Cell(Column column, NewUser row) => column switch
     {
         Column.FirstName => row.FirstName,
         Column.LastName => row.LastName,

@@ -7,6 +7,7 @@ using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Core.Passwords;
 using Rostra.Storage;
+using Secret = Rostra.Core.Secret; // Data Protection has a Secret of its own.
 
 namespace Rostra.Imports;
 
@@ -36,6 +37,15 @@ public sealed class ImportEngine(
     private const int StageBatch = 2000;
 
     private static readonly string[] Hashable = [ImportStatus.Valid, ImportStatus.Importing];
+
+    /// <summary>
+    /// How often this process tries the final write of an import that keeps failing (a connection that drops each
+    /// time, a bug) before the import ends failed; a full database ends it at the first failure.
+    /// </summary>
+    public const int FinalWriteAttempts = 3;
+
+    /// <summary>The final writes that failed in this process, by import, since their last success or end.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> failedWrites = new();
 
     /// <summary>Sizes chunks to about <see cref="ImportEngineSettings.ChunkTime"/> of hashing when no size is configured.</summary>
     private readonly HashCost cost = new(hasher);
@@ -128,7 +138,7 @@ public sealed class ImportEngine(
         catch (Exception e)
         {
             logger.LogError(e, "Import {ImportId} failed while validating.", import.Id);
-            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.Failed);
+            await EndAsync(import.Id, [ImportStatus.Validating], ImportStatus.Failed, ImportMessages.For(e));
             throw;
         }
         finally
@@ -152,13 +162,14 @@ public sealed class ImportEngine(
         var protector = vault.For(import.Id);
         // Short chunks: a worker is free again within about a chunk's time, for confirmed work that waits (see ClaimChunkAsync).
         var chunkRows = settings.ChunkRows ?? cost.RowsFor(settings.ChunkTime);
-        var batch = new List<StagedRow>(StageBatch);
+        var batch = new List<(int ChunkNo, NewUser User)>(StageBatch);
         var index = 0;
         await foreach (var user in FileValidator.ReadUsersAsync(file, context, cancellationToken))
         {
-            if (skip(user.Row)) continue;
-            batch.Add(new StagedRow(user.Row, index++ / chunkRows, user.Username, user.FirstName, user.LastName, user.Email,
-                user.Roles, user.Grade, user.SchoolIds, user.Password is null ? null : protector.Protect(user.Password)));
+            if (skip(user.Row!.Value)) continue;
+            // The plaintext goes no further than this line: what is staged is ciphertext for this import alone.
+            var password = user.Password is Secret.Plain plain ? new Secret.Protected(protector.Protect(plain.Text)) : null;
+            batch.Add((index++ / chunkRows, user with { Password = password }));
             if (batch.Count < StageBatch) continue;
             await store.StageRowsAsync(import.Id, import.DistrictId, batch, cancellationToken);
             batch.Clear();
@@ -369,6 +380,18 @@ public sealed class ImportEngine(
             {
                 await RecordConflictsAsync(import, result.Errors);
             }
+            failedWrites.TryRemove(import.Id, out _);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The transaction rolled back: nothing was written. A full database stays full, so the import ends now, saying
+            // so; anything else (a dropped connection) is tried again by the next claim, a few times, then the import ends.
+            var attempts = failedWrites.AddOrUpdate(import.Id, 1, (_, n) => n + 1);
+            var full = StoreErrors.IsOutOfSpace(e);
+            if (!full && attempts < FinalWriteAttempts) throw;
+            failedWrites.TryRemove(import.Id, out _);
+            logger.LogError(e, "Import {ImportId}: the final write failed ({Attempts} attempts); nothing was written.", import.Id, attempts);
+            await EndAsync(import.Id, [ImportStatus.Importing], ImportStatus.Failed, ImportMessages.For(e));
         }
         finally
         {

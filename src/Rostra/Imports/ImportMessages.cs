@@ -26,7 +26,15 @@ public static class ImportMessages
         "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
         "fix the rows listed in the error report and upload the file again.";
 
+    /// <summary>The database could not grow (its disk, or its size limit, is full) while the import worked.</summary>
+    public const string OutOfSpace =
+        "The database ran out of space while working on this file. Nothing was imported: ask your technical contact to " +
+        "free space, then upload the file again.";
+
     public const string Failed =
         "Something went wrong on the server while working on this file. Nothing was imported: upload the file again, " +
         "and if it happens again, tell your technical contact.";
+
+    /// <summary>What an import that failed on <paramref name="exception"/> ends with.</summary>
+    public static string For(Exception exception) => Storage.StoreErrors.IsOutOfSpace(exception) ? OutOfSpace : Failed;
 }

@@ -73,7 +73,7 @@ public static class DemoSeed
     private static DemoDistrict[] Districts(string hash)
     {
         NewUser Admin(string district, string username, string first, string last, string[] programs) =>
-            new(district, username, first, last, $"{username}@example.org", [Roles.DistrictAdmin], null, [], programs, hash);
+            new(district, username, first, last, $"{username}@example.org", [Roles.DistrictAdmin], null, [], programs, new Secret.Hash(hash));
 
         return
         [
@@ -88,7 +88,7 @@ public static class DemoSeed
                 ],
                 [
                     Admin("demo-usd", AdminUsername, "Dana", "Admin", ["demo-reading", "demo-math"]),
-                    new("demo-usd", "demo.teacher", "Terry", "Teacher", "demo.teacher@example.org", [Roles.Teacher], null, ["1001"], ["demo-reading"], hash),
+                    new("demo-usd", "demo.teacher", "Terry", "Teacher", "demo.teacher@example.org", [Roles.Teacher], null, ["1001"], ["demo-reading"], new Secret.Hash(hash)),
                 ],
                 "bulk import available"),
             new(

@@ -48,7 +48,7 @@ public sealed class CorpusCsvTests
             .Where(x => x.Value.Contains('?', StringComparison.Ordinal))
             .Select(x => $"{x.Row}:{x.Column}:{x.Value}");
         Assert.Equal(expectedWarnings, result.Warnings.Where(w => w.Code == IssueCodes.FieldReplacedCharacters).Select(w => $"{w.Row}:{w.Column}:{w.Value}"));
-        Assert.Equal("Why?Not#12", users[0].Password);
+        Assert.Equal(new Secret.Plain("Why?Not#12"), users[0].Password);
     }
 
     [Fact]

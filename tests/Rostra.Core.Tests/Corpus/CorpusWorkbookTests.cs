@@ -34,7 +34,7 @@ public sealed class CorpusWorkbookTests
                 "8 Šimon Žák simon.zak K 1001,1002 -",
             ],
             users.Select(u => $"{u.Row} {u.FirstName} {u.LastName} {u.Username} {u.Grade} {string.Join(',', u.SchoolIds)} {u.Email ?? "-"}"));
-        Assert.Equal("Why?Not#12", users[0].Password);
+        Assert.Equal(new Secret.Plain("Why?Not#12"), users[0].Password);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class HeaderTests
 
         var user = Assert.Single(await ReadUsers(UserType.Student, file));
 
-        Assert.Equal(("Ann", "Lee", "ann.lee", "ann@lincoln.org", "3", "Secret#12"),
+        Assert.Equal(("Ann", "Lee", "ann.lee", "ann@lincoln.org", "3", new Secret.Plain("Secret#12")),
             (user.FirstName, user.LastName, user.Username, user.Email, user.Grade.ToString(), user.Password));
         Assert.Equal(["1001"], user.SchoolIds);
     }

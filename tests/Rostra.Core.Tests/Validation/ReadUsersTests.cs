@@ -17,7 +17,7 @@ public sealed class ReadUsersTests
         Assert.Equal(2, users.Count);
         var ann = users[0];
         Assert.Equal(2, ann.Row);
-        Assert.Equal(("Ann", "Lee", "ann.lee", "ann@lincoln.org", "Secret#12"), (ann.FirstName, ann.LastName, ann.Username, ann.Email, ann.Password));
+        Assert.Equal(("Ann", "Lee", "ann.lee", "ann@lincoln.org", new Secret.Plain("Secret#12")), (ann.FirstName, ann.LastName, ann.Username, ann.Email, ann.Password));
         Assert.Equal(Grade.Parse("K"), ann.Grade);
         Assert.Equal(["1001", "1002"], ann.SchoolIds);
         Assert.Equal([Roles.Student], ann.Roles);
@@ -63,7 +63,7 @@ public sealed class ReadUsersTests
         var users = await ReadUsers(UserType.Student, file, GoogleSso);
 
         Assert.Null(users[0].Password);
-        Assert.Equal(" Secret#12 ", users[1].Password);
+        Assert.Equal(new Secret.Plain(" Secret#12 "), users[1].Password);
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class ValidFilePropertyTests
                 Assert.Equal(row.First.Trim(), user.FirstName);
                 Assert.Equal(row.Last.Trim(), user.LastName);
                 Assert.Equal($"user{i}", user.Username);
-                Assert.Equal(row.Password, user.Password);
+                Assert.Equal(new Secret.Plain(row.Password), user.Password);
                 Assert.Equal(Grade.Parse(row.GradeText), user.Grade);
                 Assert.Equal(Enrolments.First(e => e.Schools == row.SchoolText).Canonical, user.SchoolIds);
                 Assert.Equal(row.Email.Length == 0 ? null : $"user{i}@lincoln.org", user.Email);

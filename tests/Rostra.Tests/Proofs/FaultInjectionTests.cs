@@ -19,7 +19,7 @@ namespace Rostra.Tests.Proofs;
 /// database intact, and the same file then imports.
 /// </summary>
 [Collection(nameof(ProofCollection))]
-public sealed class FaultInjectionTests(ITestOutputHelper output)
+public sealed partial class FaultInjectionTests(ITestOutputHelper output)
 {
     /// <summary>How many write points the smoke run of ./test.sh tries: the first, the last and some between.</summary>
     private const int SmokePoints = 4;

@@ -175,7 +175,7 @@ public sealed partial class RouteMatrixTests(WebAppFixture fixture, ITestOutputH
         var theirs = await Web.CreateDistrictAsync();
         var hasher = new PasswordHasher(PasswordHashOptions.Fast);
         var student = $"student.{mine.Suffix}";
-        await Web.Store.AddUserAsync(new NewUser(mine.Id, student, "Sam", "Student", null, [Roles.Student], Grade.Parse("3"), [mine.ElementarySchool], [mine.ProgramId], hasher.Hash(WebApp.Password)), default);
+        await Web.Store.AddUserAsync(new NewUser(mine.Id, student, "Sam", "Student", null, [Roles.Student], Grade.Parse("3"), [mine.ElementarySchool], [mine.ProgramId], new Secret.Hash(hasher.Hash(WebApp.Password))), default);
         using var myClient = Web.Client(mine.AdminToken);
         using var theirClient = Web.Client(theirs.AdminToken);
         var bad = "\r\nx,y,bad name,p,Z,NOPE,\r\n";
