@@ -80,8 +80,8 @@ public abstract partial class StoreTests
     public async Task An_update_writes_a_changed_teacher_role_and_email_and_leaves_unchanged_ones_as_they_were()
     {
         await SeedDistrictAsync();
-        await Store.AddUserAsync(new NewUser(District, "tom.ray", "Tom", "Ray", "tom@lincoln.org", [Roles.SchoolAdmin], null, ["1001"], [Program], "$argon2id$tom"), Ct);
-        await Store.AddUserAsync(new NewUser(District, "sue.kim", "Sue", "Kim", "sue@lincoln.org", [Roles.SchoolAdmin, Roles.Teacher], null, ["1001"], [Program], "$argon2id$sue"), Ct);
+        await Store.AddUserAsync(new NewUser(District, "tom.ray", "Tom", "Ray", "tom@lincoln.org", [Roles.SchoolAdmin], null, ["1001"], [Program], new Secret.Hash("$argon2id$tom")), Ct);
+        await Store.AddUserAsync(new NewUser(District, "sue.kim", "Sue", "Kim", "sue@lincoln.org", [Roles.SchoolAdmin, Roles.Teacher], null, ["1001"], [Program], new Secret.Hash("$argon2id$sue")), Ct);
 
         var (import, result) = await PlanAsync(ImportMode.Update, UserType.SchoolAdmin, "First Name,Last Name,Username,Password,Email,School ID,Teacher Role",
             "Tom,Ray,tom.ray,,thomas@lincoln.org,1001,Y",
