@@ -50,13 +50,6 @@ base="http://127.0.0.1:$port"
 upload() { curl -sf -H "Authorization: Bearer $1" -F type=student -F "file=@$2;type=text/csv" "$base/api/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 status() { curl -sf -H "Authorization: Bearer $1" "$base/api/imports/$2" | python3 -c 'import json,sys; v=json.load(sys.stdin); print(v["status"], v.get("step"), v.get("processedRows"), v.get("hashedRows"))'; }
 
-hash_id=$(upload "$hash_token" "$out/hash.csv")
-until [ "$(status "$hash_token" "$hash_id" | cut -d' ' -f1)" = valid ]; do sleep 0.5; done
-curl -sf -X POST -H "Authorization: Bearer $hash_token" "$base/api/imports/$hash_id/confirm" >/dev/null
-big_id=$(upload "$big_token" "$out/big.csv")
-sleep 2
-before_big=$(status "$big_token" "$big_id"); before_hash=$(status "$hash_token" "$hash_id")
-
 cat >"$out/browse.lua" <<LUA
 local pages = { "/programs/reading/users", "/programs/reading/imports", "/programs/reading/schools",
                 "/programs/reading/import", "/", "/api/users?limit=50", "/api/imports" }
@@ -67,10 +60,24 @@ request = function()
   return wrk.format("GET", pages[(i % #pages) + 1])
 end
 LUA
+# The same-run baseline: the same browsing with no import running.
+wrk -t 2 -c 20 -d "${seconds}s" --timeout 10s --latency -s "$out/browse.lua" "$base" >"$out/wrk-alone.txt"
+
+hash_id=$(upload "$hash_token" "$out/hash.csv")
+until [ "$(status "$hash_token" "$hash_id" | cut -d' ' -f1)" = valid ]; do sleep 0.5; done
+curl -sf -X POST -H "Authorization: Bearer $hash_token" "$base/api/imports/$hash_id/confirm" >/dev/null
+big_id=$(upload "$big_token" "$out/big.csv")
+sleep 2
+before_big=$(status "$big_token" "$big_id"); before_hash=$(status "$hash_token" "$hash_id")
+
 wrk -t 2 -c 20 -d "${seconds}s" --timeout 10s --latency -s "$out/browse.lua" "$base" | tee "$out/wrk.txt"
 after_big=$(status "$big_token" "$big_id"); after_hash=$(status "$hash_token" "$hash_id")
 
 p50=$(awk '/^ +50%/ {print $2}' "$out/wrk.txt"); p99=$(awk '/^ +99%/ {print $2}' "$out/wrk.txt")
+a50=$(awk '/^ +50%/ {print $2}' "$out/wrk-alone.txt"); a99=$(awk '/^ +99%/ {print $2}' "$out/wrk-alone.txt")
+chunks=$(grep -c 'hashed by' "$out/serve.log" || true)
 echo "big import (1,000,000 rows): before [$before_big] after [$after_big]"
 echo "hashing import (20,000 rows): before [$before_hash] after [$after_hash]"
-echo "load: 20 users, ${seconds}s, page p50 $p50, p99 $p99"
+echo "load: 20 users, ${seconds}s, page p50 $p50, p99 $p99 ($(awk '/^Requests\/sec/ {print $2}' "$out/wrk.txt") req/s)"
+echo "same-run baseline, no import running: page p50 $a50, p99 $a99 ($(awk '/^Requests\/sec/ {print $2}' "$out/wrk-alone.txt") req/s)"
+echo "chunks hashed in the whole run: $chunks; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

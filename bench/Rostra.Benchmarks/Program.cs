@@ -21,7 +21,7 @@ const string Usage = """
       sep-parse FILE                    the parse baseline: Sep reads every column of FILE
       hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
-      search --db CONNECTION [--users N]  the Users search at N users (seeded when the database has none), as ratios to no search
+      search --db CONNECTION [--users N]  the Users listing at N users, filtered and searched (seeded when the database has none), as ratios to one user found by username
       roster --rostra PATH/rostra.dll [--students 1m] [--updates 100k] [--providers sqlite,postgres] [--pg CONNECTION]
              [--work DIR] [--out FILE.md] [--repeat 3]
           a sync plan of a district's own export against the district, and a write of updates, as ratios

@@ -27,8 +27,12 @@ namespace Rostra.Imports;
 /// Cancel is a status change: workers see it when they renew a lease or save a chunk, and housekeeping deletes the
 /// staged rows (and so the protected passwords) of every import that ended.
 /// </summary>
+/// <remarks>
+/// On a server the workers run on <see cref="BackgroundThreads"/> (below the priority of requests); without them, on the thread pool.
+/// </remarks>
 public sealed class ImportEngine(
-    IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger, ImportProgress? progress = null)
+    IRostraStore store, PasswordHasher hasher, PasswordVault vault, ImportEngineSettings settings, ILogger<ImportEngine> logger, ImportProgress? progress = null,
+    BackgroundThreads? background = null)
 {
     /// <summary>What this process's imports are doing now, for the API of this node.</summary>
     private readonly ImportProgress live = progress ?? new ImportProgress();
@@ -185,7 +189,9 @@ public sealed class ImportEngine(
     /// </summary>
     public Task RunAsync(CancellationToken stoppingToken)
     {
-        var workers = Enumerable.Range(0, settings.Workers).Select(slot => Task.Run(() => WorkAsync(slot, stoppingToken), CancellationToken.None));
+        var workers = Enumerable.Range(0, settings.Workers).Select(slot => background is null
+            ? Task.Run(() => WorkAsync(slot, stoppingToken), CancellationToken.None)
+            : background.Run(() => WorkAsync(slot, stoppingToken)));
         return Task.WhenAll([.. workers, Task.Run(() => HousekeepAsync(stoppingToken), CancellationToken.None)]);
     }
 

@@ -11,14 +11,16 @@ namespace Rostra.KeyRing;
 /// </summary>
 public sealed class DatabaseXmlRepository(IKeyRingStore store) : IXmlRepository
 {
+    // On the thread pool (Task.Run): a caller on the few background threads must not wait for its own threads.
     public IReadOnlyCollection<XElement> GetAllElements() =>
-        store.GetDataProtectionKeysAsync(CancellationToken.None).GetAwaiter().GetResult().Select(xml => XElement.Parse(xml)).ToList();
+        Task.Run(() => store.GetDataProtectionKeysAsync(CancellationToken.None)).GetAwaiter().GetResult().Select(xml => XElement.Parse(xml)).ToList();
 
     public void StoreElement(XElement element, string friendlyName)
     {
         try
         {
-            store.StoreDataProtectionKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting), CancellationToken.None).GetAwaiter().GetResult();
+            var xml = element.ToString(SaveOptions.DisableFormatting);
+            Task.Run(() => store.StoreDataProtectionKeyAsync(friendlyName, xml, CancellationToken.None)).GetAwaiter().GetResult();
         }
         catch (DuplicateKeyException) when (friendlyName.StartsWith("revocation-", StringComparison.Ordinal))
         {

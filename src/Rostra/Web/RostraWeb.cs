@@ -88,6 +88,9 @@ public static class RostraWeb
         builder.Services.AddSingleton(new ValidationSlotHook(settings.BeforeValidation));
         builder.Services.AddSingleton(services => new PasswordVault(services.GetRequiredService<IDataProtectionProvider>()));
         builder.Services.AddSingleton<ImportProgress>();
+        // A thread for each hashing worker and each validation slot, below the priority of the threads that answer requests.
+        builder.Services.AddSingleton(services => new BackgroundThreads(
+            services.GetRequiredService<ImportEngineSettings>().Workers + services.GetRequiredService<WebRuntime>().ConcurrentImports));
         builder.Services.AddSingleton<ImportEngine>();
         builder.Services.AddRostraAuth(runtime);
         builder.Services.AddSignInRateLimits(runtime);

@@ -22,13 +22,15 @@ internal sealed class ImportBackgroundService(
     UploadFiles uploads,
     WebRuntime runtime,
     ValidationSlotHook hook,
+    BackgroundThreads background,
     ILogger<ImportBackgroundService> logger) : BackgroundService
 {
     private static readonly string[] Running = [ImportStatus.Validating];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, runtime.ConcurrentImports)
-            .Select(_ => Task.Run(() => ConsumeAsync(stoppingToken), CancellationToken.None))
+            // Checking a file is CPU work: on the background threads, below the priority of requests.
+            .Select(_ => background.Run(() => ConsumeAsync(stoppingToken)))
             .Append(Task.Run(() => KeepWaitingLeasesAsync(stoppingToken), CancellationToken.None))
             .Append(Task.Run(() => runner.RunAsync(stoppingToken), CancellationToken.None)));
 
@@ -141,6 +143,9 @@ internal sealed class ImportBackgroundService(
         ValidationResult? result;
         await using (var file = UploadFiles.OpenRead(uploads.Upload(id)))
         {
+            // The name goes at once (the open stream still reads the file): the plaintext passwords are never on disk
+            // once the import's outcome can be seen, however long this thread waits for its turn after it.
+            uploads.DeleteUpload(id);
             // The engine reports each step and its figures, here and in the store.
             result = await runner.ValidateAsync(record, work.District, file, runtime.Limits, progress: null, cancellationToken);
         }

@@ -21,7 +21,7 @@ internal sealed class UploadFiles(WebRuntime runtime, ILogger<UploadFiles> logge
         {
             Mode = FileMode.Open,
             Access = FileAccess.Read,
-            Share = FileShare.Read,
+            Share = FileShare.Read | FileShare.Delete,
             Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
             BufferSize = 64 * 1024,
         });
