@@ -5,7 +5,8 @@
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
 #   ./bench.sh --insert-only [--quick] [--sqlite-only]   only the insert against the raw load -> bench/results/insert.md
-#   ./bench.sh --roster [--users 100k] [--repeat 3]   update and sync at scale (SQLite) -> bench/results/roster.md
+#   ./bench.sh --roster [--students 1m] [--updates 100k] [--repeat 3] [--sqlite-only]
+#                                                    a sync plan and a write of updates at scale -> bench/results/roster.md
 #   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
 #                                                    -> bench/results/workbook.md (SQLite only)
 #
@@ -26,7 +27,7 @@ for arg in "$@"; do
         --workbook) workbook=1; providers=sqlite ;;
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
-        --roster) roster=1; providers=sqlite ;;
+        --roster) roster=1 ;;
         --insert-only) insert_only=1; extra+=("$arg") ;;
         *) extra+=("$arg") ;;
     esac
@@ -60,7 +61,8 @@ dotnet publish src/Rostra -c Release -o "$bin/rostra" --nologo -v quiet >&2
 dotnet build bench/Rostra.Benchmarks -c Release -o "$bin/bench" --nologo -v quiet >&2
 
 if ((roster)); then
-    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --work bench/work --out bench/results/roster.md "${extra[@]}"
+    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --providers "$providers" \
+        --work bench/work --out bench/results/roster.md "${extra[@]}"
 fi
 
 if ((workbook)); then

@@ -30,7 +30,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
         "imported, created_at, created_by, updated_at, message, hashed_rows, chunks, " +
         "mode, plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate, active_users, completed_at, reverted_at, " +
-        "step, step_done, step_total";
+        "step, step_done, step_total, plan_top_field, plan_top_from, plan_top_to, plan_top_count";
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -394,7 +394,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetFieldValue<DateTimeOffset>(13), NullableString(r, 14),
         r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16),
         ImportModes.TryParse(r.GetString(17), out var mode) ? mode : ImportMode.Create,
-        r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23)),
+        r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23),
+            r.IsDBNull(29) ? null : new TopChange(r.GetString(29), NullableString(r, 30), NullableString(r, 31), r.GetInt32(32))),
         r.IsDBNull(24) ? null : r.GetFieldValue<DateTimeOffset>(24),
         r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25),
         r.IsDBNull(26) ? null : new ImportStepProgress(r.GetString(26), r.IsDBNull(27) ? 0 : r.GetInt64(27), r.IsDBNull(28) ? null : r.GetInt64(28)));
