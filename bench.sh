@@ -4,7 +4,8 @@
 # Runs on a fresh Debian machine: installs sqlite3, /usr/bin/time and PostgreSQL when missing.
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
-#   ./bench.sh --roster [--users 100k] [--repeat 3]   update and sync at scale (SQLite) -> bench/results/roster.md
+#   ./bench.sh --roster [--students 1m] [--updates 100k] [--repeat 3] [--sqlite-only]
+#                                                    a sync plan and a write of updates at scale -> bench/results/roster.md
 #   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
 #                                                    -> bench/results/workbook.md (SQLite only)
 #
@@ -24,7 +25,7 @@ for arg in "$@"; do
         --workbook) workbook=1; providers=sqlite ;;
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
-        --roster) roster=1; providers=sqlite ;;
+        --roster) roster=1 ;;
         *) extra+=("$arg") ;;
     esac
 done
@@ -56,7 +57,8 @@ dotnet publish src/Rostra -c Release -o "$bin/rostra" --nologo -v quiet >&2
 dotnet build bench/Rostra.Benchmarks -c Release -o "$bin/bench" --nologo -v quiet >&2
 
 if ((roster)); then
-    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --work bench/work --out bench/results/roster.md "${extra[@]}"
+    exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --providers "$providers" \
+        --work bench/work --out bench/results/roster.md "${extra[@]}"
 fi
 
 if ((workbook)); then

@@ -21,9 +21,10 @@ const string Usage = """
       sep-parse FILE                    the parse baseline: Sep reads every column of FILE
       hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
-      search --db CONNECTION [--users N]  the Users search at N users (seeded when the database has none), as ratios to no search
-      roster --rostra PATH/rostra.dll [--users N] [--work DIR] [--out FILE.md] [--repeat N]
-          a sync plan of a district's own export against the district, and a write of updates, as ratios (SQLite)
+      search --db CONNECTION [--users N]  the Users listing at N users, filtered and searched (seeded when the database has none), as ratios to one user found by username
+      roster --rostra PATH/rostra.dll [--students 1m] [--updates 100k] [--providers sqlite,postgres] [--pg CONNECTION]
+             [--work DIR] [--out FILE.md] [--repeat 3]
+          a sync plan of a district's own export against the district, and a write of updates, as ratios
       workbook --rostra PATH/rostra.dll [--rows 1m] [--repeat 3] [--work DIR] [--out FILE.md]
                                         validating N rows as .xlsx against the same rows as CSV (time ratio, peak memory)
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
@@ -137,8 +138,15 @@ try
         case "roster":
         {
             var a = new Args(rest);
-            var report = await Rostra.Benchmarks.Roster.RosterBench.RunAsync(Path.GetFullPath(a.Required("rostra")), Args.ParseCount(a.Get("users", "100k")),
-                a.Get("work", "bench/work"), a.Int("repeat", 3), ct);
+            var options = new Rostra.Benchmarks.Roster.RosterOptions(
+                Path.GetFullPath(a.Required("rostra")),
+                Args.ParseCount(a.Get("students", "1m")),
+                Args.ParseCount(a.Get("updates", "100k")),
+                a.Get("providers", "sqlite,postgres").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                a.Get("pg", Environment.GetEnvironmentVariable("ROSTRA_BENCH_PG") ?? "Host=127.0.0.1;Port=5432;Username=rostra;Password=rostra;Database=postgres"),
+                a.Get("work", "bench/work"),
+                a.Int("repeat", 3));
+            var report = await Rostra.Benchmarks.Roster.RosterBench.RunAsync(options, ct);
             var output = a.Get("out", "bench/results/roster.md");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await File.WriteAllTextAsync(output, report, ct);

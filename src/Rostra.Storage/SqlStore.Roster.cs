@@ -12,6 +12,10 @@ namespace Rostra.Storage;
 internal abstract partial class SqlStore
 {
     private const string WritingActions = "('update', 'reactivate')";
+
+    /// <summary>How long one set-based statement of a plan's apply or revert may run: long enough for a million-row plan.</summary>
+    private const int PlanStatementTimeoutSeconds = 600;
+
     private const string TouchingActions = "('update', 'reactivate', 'deactivate')";
 
     /// <summary>
@@ -193,13 +197,18 @@ internal abstract partial class SqlStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
             "UPDATE imports SET plan_create = @create, plan_update = @update, plan_unchanged = @unchanged, plan_deactivate = @deactivate, " +
-            "plan_reactivate = @reactivate, active_users = @active WHERE id = @id");
+            "plan_reactivate = @reactivate, active_users = @active, " +
+            "plan_top_field = @top_field, plan_top_from = @top_from, plan_top_to = @top_to, plan_top_count = @top_count WHERE id = @id");
         Add(command, "create", plan.Counts.Create);
         Add(command, "update", plan.Counts.Update);
         Add(command, "unchanged", plan.Counts.Unchanged);
         Add(command, "deactivate", plan.Counts.Deactivate);
         Add(command, "reactivate", plan.Counts.Reactivate);
         Add(command, "active", plan.ActiveUsers);
+        Add(command, "top_field", plan.TopChange?.Field);
+        Add(command, "top_from", plan.TopChange?.From);
+        Add(command, "top_to", plan.TopChange?.To);
+        Add(command, "top_count", plan.TopChange?.Count);
         Add(command, "id", importId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -306,12 +315,21 @@ internal abstract partial class SqlStore
             $"FROM import_changes c JOIN users u ON u.id = c.user_id LEFT JOIN {rows} r ON r.row = c.row " +
             $"WHERE c.import_id = @id AND c.action IN {TouchingActions}",
             // Emails that move first let go of their old key, so a swap within the file never meets the unique index.
-            $"UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c JOIN {rows} r ON r.row = c.row " +
-            $"WHERE c.import_id = @id AND c.action IN {WritingActions}) AND email_key IS NOT NULL",
-            "UPDATE users SET first_name = x.first_name, last_name = x.last_name, email = x.email, email_key = x.email_key, roles = x.roles, grade = x.grade, " +
-            "password_hash = COALESCE(x.password_hash, users.password_hash), active = TRUE, version = users.version + 1 " +
-            "FROM (SELECT c.user_id, r.first_name, r.last_name, r.email, r.email_key, r.roles, r.grade, r.password_hash FROM import_changes c " +
+            $"UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c " +
+            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"Email\"%') AND email_key IS NOT NULL",
+            // The columns no index holds, for every written user; email, roles and active (indexed) only where they change,
+            // so an update of names or grades rewrites no index entry (SQLite rewrites those of every column SET).
+            "UPDATE users SET first_name = x.first_name, last_name = x.last_name, grade = x.grade, " +
+            "password_hash = COALESCE(x.password_hash, users.password_hash), version = users.version + 1 " +
+            "FROM (SELECT c.user_id, r.first_name, r.last_name, r.grade, r.password_hash FROM import_changes c " +
             $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions}) AS x WHERE users.id = x.user_id",
+            "UPDATE users SET email = x.email, email_key = x.email_key FROM (SELECT c.user_id, r.email, r.email_key FROM import_changes c " +
+            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"Email\"%') AS x " +
+            "WHERE users.id = x.user_id",
+            "UPDATE users SET roles = x.roles FROM (SELECT c.user_id, r.roles FROM import_changes c " +
+            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"Teacher Role\"%') AS x " +
+            "WHERE users.id = x.user_id",
+            "UPDATE users SET active = TRUE WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'reactivate')",
             // The user's schools become exactly the listed ones, where they change.
             "DELETE FROM user_schools WHERE user_id IN (SELECT c.user_id FROM import_changes c " +
             $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%')",
@@ -323,6 +341,9 @@ internal abstract partial class SqlStore
         foreach (var sql in statements)
         {
             await using var command = Command(connection, sql, transaction);
+            // Each statement is of the whole plan (100,000 updates take tens of seconds on a busy PostgreSQL, its
+            // search trigger included), not of a batch: the provider's default 30 s would fail a large confirm.
+            command.CommandTimeout = PlanStatementTimeoutSeconds;
             Add(command, "id", importId);
             Add(command, "district_id", districtId);
             Add(command, "now", now);
@@ -435,6 +456,8 @@ internal abstract partial class SqlStore
         foreach (var sql in statements)
         {
             await using var command = Command(connection, sql, transaction);
+            // Each statement is of the whole import, as in its apply: the provider's default 30 s would fail a large revert.
+            command.CommandTimeout = PlanStatementTimeoutSeconds;
             Add(command, "id", importId);
             Add(command, "district_id", districtId);
             Add(command, "now", now);

@@ -30,7 +30,7 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         "id, district_id, program_id, user_type, file_name, file_sha256, status, rows, processed_rows, error_count, " +
         "imported, created_at, created_by, updated_at, message, hashed_rows, chunks, " +
         "mode, plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate, active_users, completed_at, reverted_at, " +
-        "step, step_done, step_total";
+        "step, step_done, step_total, plan_top_field, plan_top_from, plan_top_to, plan_top_count";
 
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -293,100 +293,6 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
         SplitRoles(r.GetString(6)), NullableString(r, 7), r.GetString(8), r.GetBoolean(9));
 
-    public async Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-
-        var where = "u.district_id = @district_id";
-        if (query.Active is { } active) where += active ? " AND u.active = TRUE" : " AND u.active = FALSE";
-        if (!string.IsNullOrWhiteSpace(query.Type))
-            where += " AND (',' || u.roles || ',') LIKE @role_pattern ESCAPE '\\'";
-        if (!string.IsNullOrWhiteSpace(query.SchoolId))
-            where += " AND EXISTS (SELECT 1 FROM user_schools us JOIN schools s ON s.school_id = us.school_id " +
-                     "WHERE us.user_id = u.id AND us.district_id = @district_id AND lower(s.school_id) = lower(@school_id))";
-        var search = string.IsNullOrWhiteSpace(query.Search) ? null : SearchText.Normalize(query.Search);
-        if (search is not null)
-            where += " AND u.id IN (" + SearchMatches() + ")";
-
-        void AddFilters(DbCommand command)
-        {
-            Add(command, "district_id", query.DistrictId);
-            if (!string.IsNullOrWhiteSpace(query.Type)) Add(command, "role_pattern", "%," + EscapeLike(query.Type.Trim()) + ",%");
-            if (!string.IsNullOrWhiteSpace(query.SchoolId)) Add(command, "school_id", query.SchoolId.Trim());
-            if (search is not null)
-            {
-                // Usernames and emails are matched as stored (lower case); names folded (no accents either).
-                var key = Key(search);
-                var folded = SearchText.Fold(search);
-                Add(command, "key_from", key);
-                Add(command, "key_to", SearchText.PrefixEnd(key));
-                Add(command, "fold_from", folded);
-                Add(command, "fold_to", SearchText.PrefixEnd(folded));
-            }
-        }
-
-        int total;
-        await using (var count = Command(connection, $"SELECT COUNT(*) FROM users u WHERE {where}"))
-        {
-            AddFilters(count);
-            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade, bool Active)>();
-        await using (var page = Command(connection,
-            $"SELECT u.id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active FROM users u WHERE {where} " +
-            $"ORDER BY u.username_key{BinaryCollation}, u.id LIMIT @limit OFFSET @offset"))
-        {
-            AddFilters(page);
-            Add(page, "limit", Math.Clamp(query.Limit, 0, 10_000));
-            Add(page, "offset", Math.Max(query.Offset, 0));
-            await using var r = await page.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6), r.GetBoolean(7)));
-        }
-
-        var ids = rows.Select(row => row.Id).ToArray();
-        var schools = await ReadMembershipsAsync(connection, "user_schools", "school_id", ids, cancellationToken);
-        var programs = await ReadMembershipsAsync(connection, "user_programs", "program_id", ids, cancellationToken);
-        var users = rows.Select(row => new UserSummary(
-                row.Username, row.FirstName, row.LastName, row.Email, SplitRoles(row.Roles), row.Grade,
-                schools.TryGetValue(row.Id, out var s) ? s : [],
-                programs.TryGetValue(row.Id, out var p) ? p : [],
-                row.Active))
-            .ToList();
-        return new UserPage(users, total);
-    }
-
-    /// <summary>
-    /// The ids of the district's users whose username, email, "first last" or "last first" name starts with the
-    /// search: four index ranges (a prefix of a full name is also a prefix of its first name, and of the last name in
-    /// "last first"), so a search stays fast however many users the district has.
-    /// </summary>
-    private string SearchMatches() =>
-        $"SELECT id FROM users WHERE district_id = @district_id AND username_key{BinaryCollation} >= @key_from AND username_key{BinaryCollation} < @key_to " +
-        $"UNION SELECT id FROM users WHERE district_id = @district_id AND email_key{BinaryCollation} >= @key_from AND email_key{BinaryCollation} < @key_to " +
-        "UNION SELECT user_id FROM user_search WHERE district_id = @district_id AND name_key >= @fold_from AND name_key < @fold_to " +
-        "UNION SELECT user_id FROM user_search WHERE district_id = @district_id AND rname_key >= @fold_from AND rname_key < @fold_to";
-
-    private async Task<Dictionary<long, List<string>>> ReadMembershipsAsync(DbConnection connection, string table, string column, long[] userIds, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<long, List<string>>();
-        if (userIds.Length == 0) return result;
-        await using var command = Command(connection, $"SELECT user_id, {column} FROM {table} WHERE {InSet("user_id", "@ids")} ORDER BY user_id, {column}");
-        AddSet(command, "ids", userIds);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken))
-        {
-            var id = r.GetInt64(0);
-            if (!result.TryGetValue(id, out var list)) result[id] = list = [];
-            list.Add(r.GetString(1));
-        }
-        return result;
-    }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-
     public Task<IReadOnlySet<string>> FindTakenUsernamesAsync(IReadOnlyCollection<string> lowercased, CancellationToken cancellationToken) =>
         FindTakenAsync("username_key", lowercased, cancellationToken);
 
@@ -495,7 +401,8 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
         r.GetFieldValue<DateTimeOffset>(11), r.GetString(12), r.GetFieldValue<DateTimeOffset>(13), NullableString(r, 14),
         r.GetInt32(15), r.IsDBNull(16) ? null : r.GetInt32(16),
         ImportModes.TryParse(r.GetString(17), out var mode) ? mode : ImportMode.Create,
-        r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23)),
+        r.IsDBNull(18) ? null : new RosterPlan(new PlanCounts(r.GetInt32(18), r.GetInt32(19), r.GetInt32(20), r.GetInt32(21), r.GetInt32(22)), r.IsDBNull(23) ? 0 : r.GetInt32(23),
+            r.IsDBNull(29) ? null : new TopChange(r.GetString(29), NullableString(r, 30), NullableString(r, 31), r.GetInt32(32))),
         r.IsDBNull(24) ? null : r.GetFieldValue<DateTimeOffset>(24),
         r.IsDBNull(25) ? null : r.GetFieldValue<DateTimeOffset>(25),
         r.IsDBNull(26) ? null : new ImportStepProgress(r.GetString(26), r.IsDBNull(27) ? 0 : r.GetInt64(27), r.IsDBNull(28) ? null : r.GetInt64(28)));

@@ -26,13 +26,16 @@ public abstract partial class StoreTests
     }
 
     /// <summary>Validates, stages and plans a student file in <paramref name="mode"/>, as the engine does: a <c>valid</c> import.</summary>
-    private async Task<(ImportRecord Import, ValidationResult Result)> PlanAsync(ImportMode mode, params string[] rows)
+    private Task<(ImportRecord Import, ValidationResult Result)> PlanAsync(ImportMode mode, params string[] rows) =>
+        PlanAsync(mode, UserType.Student, RosterHeader, rows);
+
+    private async Task<(ImportRecord Import, ValidationResult Result)> PlanAsync(ImportMode mode, UserType type, string header, params string[] rows)
     {
-        var import = NewImport(District, ImportStatus.Validating) with { Mode = mode };
+        var import = NewImport(District, ImportStatus.Validating) with { Mode = mode, UserType = type };
         await Store.CreateImportAsync(import, Ct);
-        var bytes = Encoding.UTF8.GetBytes(string.Join("\r\n", [RosterHeader, .. rows]) + "\r\n");
+        var bytes = Encoding.UTF8.GetBytes(string.Join("\r\n", [header, .. rows]) + "\r\n");
         var district = (await Store.GetDistrictAsync(District, Ct))!;
-        var context = new ValidationContext(district, UserType.Student, await Store.ListSchoolsAsync(District, Ct), Store, new ImportLimits(),
+        var context = new ValidationContext(district, type, await Store.ListSchoolsAsync(District, Ct), Store, new ImportLimits(),
             mode, Store, Program, new PlanSink(Store, import.Id));
         var result = await FileValidator.ValidateAsync(new MemoryStream(bytes), context, null, Ct);
         Assert.True(result.IsValid, string.Join(" ", result.Errors.Select(e => $"{e.Row}:{e.Code}")));
@@ -72,6 +75,29 @@ public abstract partial class StoreTests
 
     private static string RosterRow(string first, string last, string username, string password, string grade, string school, string email) =>
         string.Join(',', first, last, username, password, grade, school.Contains(',', StringComparison.Ordinal) ? $"\"{school}\"" : school, email);
+
+    [Fact]
+    public async Task An_update_writes_a_changed_teacher_role_and_email_and_leaves_unchanged_ones_as_they_were()
+    {
+        await SeedDistrictAsync();
+        await Store.AddUserAsync(new NewUser(District, "tom.ray", "Tom", "Ray", "tom@lincoln.org", [Roles.SchoolAdmin], null, ["1001"], [Program], new Secret.Hash("$argon2id$tom")), Ct);
+        await Store.AddUserAsync(new NewUser(District, "sue.kim", "Sue", "Kim", "sue@lincoln.org", [Roles.SchoolAdmin, Roles.Teacher], null, ["1001"], [Program], new Secret.Hash("$argon2id$sue")), Ct);
+
+        var (import, result) = await PlanAsync(ImportMode.Update, UserType.SchoolAdmin, "First Name,Last Name,Username,Password,Email,School ID,Teacher Role",
+            "Tom,Ray,tom.ray,,thomas@lincoln.org,1001,Y",
+            "Susan,Kim,sue.kim,,sue@lincoln.org,1001,Y");
+        Assert.Equal(new PlanCounts(0, 2, 0, 0, 0), result.Plan!.Counts);
+        var write = await ConfirmAsync(import);
+
+        Assert.True(write.Succeeded, string.Join(" ", write.Errors.Select(e => e.Code)));
+        var tom = await UserAsync("tom.ray");
+        var sue = await UserAsync("sue.kim");
+        Assert.Equal(("thomas@lincoln.org", true), (tom.Email, tom.Roles.Contains(Roles.Teacher)));
+        Assert.Equal(("Susan", "sue@lincoln.org", true), (sue.FirstName, sue.Email, sue.Roles.Contains(Roles.Teacher)));
+        // The old email is free again; the kept one is still held.
+        var holders = await Store.FindEmailHoldersAsync(["tom@lincoln.org", "thomas@lincoln.org", "sue@lincoln.org"], Ct);
+        Assert.Equal(["sue@lincoln.org", "thomas@lincoln.org"], holders.Keys.Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public async Task Update_applies_exactly_its_plan_in_one_write()

@@ -509,6 +509,49 @@ public abstract partial class StoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_page_of_a_listing_carries_the_whole_total_whatever_filters_and_search_are_combined()
+    {
+        await SeedDistrictAsync(District, Program, "1001", "LHS");
+        await SeedDistrictAsync(OtherDistrict, "math", "2001");
+        var import = await CreateImportAsync();
+        // 30 students named Sofía (even rows in school 1001, odd in LHS), 5 Sofía teachers in LHS, 7 others.
+        var sofias = Enumerable.Range(1, 30).Select(i => Student($"sofia{i:00}", i, school: i % 2 == 0 ? "1001" : "LHS") with { FirstName = "Sofía" });
+        var teachers = Enumerable.Range(1, 5).Select(i => Teacher($"t.sofia{i}", 100 + i, $"t{i}@lincoln.org", "LHS") with { FirstName = "SOFIA" });
+        var others = Enumerable.Range(1, 7).Select(i => Student($"other{i}", 200 + i));
+        Assert.True((await WriteAsync(import, [.. sofias, .. teachers, .. others])).Succeeded);
+        await Store.AddUserAsync(Student("sofia.elsewhere", 1, school: "2001", districtId: OtherDistrict) with { FirstName = "Sofia", ProgramIds = ["math"] }, Ct);
+
+        // The page's usernames, space-separated, and the total.
+        async Task<(string Users, int Total)> ListAsync(UserQuery query)
+        {
+            var page = await Store.ListUsersAsync(query, Ct);
+            return (string.Join(' ', page.Users.Select(u => u.Username)), page.Total);
+        }
+
+        // Every page of 10, the last one short, and one past the end: the same total, the users in username order.
+        var search = new UserQuery(District, Search: "sofia", Limit: 10);
+        var pages = new List<string>();
+        for (var offset = 0; offset <= 40; offset += 10)
+        {
+            var (users, total) = await ListAsync(search with { Offset = offset });
+            Assert.Equal(35, total);
+            pages.AddRange(users.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.Equal([.. Enumerable.Range(1, 30).Select(i => $"sofia{i:00}"), .. Enumerable.Range(1, 5).Select(i => $"t.sofia{i}")], pages);
+
+        Assert.Equal(("sofia02 sofia04 sofia06", 15), await ListAsync(new UserQuery(District, SchoolId: "1001", Search: "Sofia", Limit: 3)));
+        Assert.Equal(20, (await ListAsync(new UserQuery(District, SchoolId: "lhs", Search: "SOFÍA"))).Total);
+        Assert.Equal(("t.sofia1 t.sofia2 t.sofia3 t.sofia4 t.sofia5", 5), await ListAsync(new UserQuery(District, Type: Roles.Teacher, SchoolId: "LHS", Search: "sof")));
+        Assert.Equal(30, (await ListAsync(new UserQuery(District, Type: Roles.Student, Search: "sofia", Limit: 1, Active: true))).Total);
+        Assert.Equal(("", 0), await ListAsync(new UserQuery(District, Search: "sofia", Active: false)));
+        Assert.Equal(("sofia30", 22), await ListAsync(new UserQuery(District, SchoolId: "1001", Offset: 21, Limit: 10)));
+        Assert.Equal(("", 22), await ListAsync(new UserQuery(District, SchoolId: "1001", Offset: 30, Limit: 10)));
+        Assert.Equal(37, (await ListAsync(new UserQuery(District, Type: Roles.Student, Limit: 0))).Total);
+        Assert.Equal(("t.sofia4 t.sofia5", 5), await ListAsync(new UserQuery(District, Type: Roles.Teacher, Offset: 3, Active: true)));
+        Assert.Equal(42, (await ListAsync(new UserQuery(District, Offset: 42))).Total);
+    }
+
+    [Fact]
     public async Task Users_are_found_by_username_email_first_last_or_full_name_whatever_the_case_and_accents()
     {
         await SeedDistrictAsync(District, Program, "1001");

@@ -214,6 +214,7 @@ public static class FileValidator
         private readonly HashSet<long> _named = [];
         private readonly List<(int Row, string Email, string HolderKey)> _movedEmails = [];
         private readonly List<PlannedChange> _buffer = new(LookupBatch);
+        private readonly ChangeTally _tally = new();
         private PlanCounts _counts = PlanCounts.Empty;
 
         public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
@@ -256,6 +257,7 @@ public static class FileValidator
                 var change = RosterPlanner.Plan(pending.User, context.UserType, existing, context.ProgramId);
                 if (existing is not null) _named.Add(existing.Id);
                 _counts = _counts.Add(change.Action);
+                _tally.Add(change);
                 _buffer.Add(change);
             }
             batch.Clear();
@@ -280,7 +282,7 @@ public static class FileValidator
                 if (_buffer.Count >= LookupBatch) await DrainAsync(cancellationToken);
             }
             await DrainAsync(cancellationToken);
-            return new RosterPlan(_counts, active);
+            return new RosterPlan(_counts, active, _tally.Top);
         }
 
         private async Task DrainAsync(CancellationToken cancellationToken)

@@ -26,4 +26,11 @@ public sealed record ImportRecord(
     RosterPlan? Plan = null,
     DateTimeOffset? CompletedAt = null,
     DateTimeOffset? RevertedAt = null,
-    ImportStepProgress? Step = null);
+    ImportStepProgress? Step = null)
+{
+    /// <summary>
+    /// The rows staged, hashed and written: every valid row but those an update or sync's plan leaves unchanged,
+    /// which are never staged. The whole of the preparing, hashing and saving steps.
+    /// </summary>
+    public int RowsToWrite => Rows - (Plan?.Counts.Unchanged ?? 0);
+}

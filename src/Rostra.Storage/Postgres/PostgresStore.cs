@@ -97,6 +97,11 @@ internal sealed class PostgresStore : SqlStore
 
     protected override string BinaryCollation => " COLLATE \"C\"";
 
+    // PostgreSQL would hash-join thousands of matches against a scan of every user (its cost model prices random
+    // reads high); a lateral subquery it cannot flatten (OFFSET 0) keeps it to one primary-key lookup per match.
+    protected override string FromMatchedUsers(string matches) =>
+        $"FROM ({matches}) m CROSS JOIN LATERAL (SELECT id, district_id, username_key, active, roles FROM users WHERE users.id = m.id OFFSET 0) u WHERE TRUE";
+
     // Npgsql writes a timestamptz from a DateTimeOffset only at offset zero.
     protected override object ToDb(object value) => value is DateTimeOffset t ? t.ToUniversalTime() : value;
 

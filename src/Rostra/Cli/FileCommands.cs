@@ -162,7 +162,8 @@ internal static class FileCommands
                     await ReportAsync("invalid", result, 0, [threshold]);
                     return ExitCodes.FileHasErrors;
                 }
-                var ended = await WithProgressAsync("Importing", result.Rows, progress => engine.RunToEndAsync(record, progress, ct));
+                // Passwords of the rows to write: the rows a plan leaves unchanged are never hashed.
+                var ended = await WithProgressAsync("Importing", result.Rows - (result.Plan?.Counts.Unchanged ?? 0), progress => engine.RunToEndAsync(record, progress, ct));
                 if (ended.Status == ImportStatus.Completed)
                 {
                     await ReportAsync("imported", result, ended.Imported, []);
@@ -253,7 +254,8 @@ internal static class FileCommands
             {
                 var c = plan.Counts;
                 string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
-                await cli.Out.WriteLineAsync($"Plan ({Mode.Slug()}): {N(c.Create)} new, {N(c.Update)} updated, {N(c.Unchanged)} unchanged, {N(c.Deactivate)} to deactivate, {N(c.Reactivate)} to reactivate.");
+                var top = c.Update > 0 && plan.TopChange is { } change ? $" — {TopChangeWords.Describe(change, c.Update)} —" : ",";
+                await cli.Out.WriteLineAsync($"Plan ({Mode.Slug()}): {N(c.Create)} new, {N(c.Update)} updated{top} {N(c.Unchanged)} unchanged, {N(c.Deactivate)} to deactivate, {N(c.Reactivate)} to reactivate.");
             }
             foreach (var warning in result.Warnings) await cli.Out.WriteLineAsync(WarningLine(warning));
             foreach (var group in errors.GroupBy(e => e.Row))

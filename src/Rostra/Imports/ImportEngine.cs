@@ -107,7 +107,8 @@ public sealed class ImportEngine(
 
             // The real count now: what the import's rows say from here on, and what a cancel leaves in the history.
             await store.UpdateProgressAsync(import.Id, result.Rows, result.Rows, token);
-            await steps.BeginAsync(ImportSteps.Preparing, result.Rows, token);
+            // Of the rows to stage: a row the plan leaves unchanged is skipped, so the step still ends at its whole.
+            await steps.BeginAsync(ImportSteps.Preparing, result.Rows - (result.Plan?.Counts.Unchanged ?? 0), token);
             if (ErrorRowCells.Read(file, new HashSet<int>(), token) is { } header)
                 await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
             file.Position = 0;
@@ -365,7 +366,7 @@ public sealed class ImportEngine(
         // No heartbeat here: on PostgreSQL the write holds the import's row lock, which claimers skip; on SQLite it holds
         // the database's write lock. If this node dies, the transaction rolls back and the lease lapses.
         // Saving: stored before the write, for every node; the rows written so far only this process can see.
-        var saving = new ImportStepProgress(ImportSteps.Saving, 0, import.Rows);
+        var saving = new ImportStepProgress(ImportSteps.Saving, 0, import.RowsToWrite);
         live.Report(import.Id, saving);
         try
         {

@@ -61,6 +61,8 @@ public sealed class RosterApiTests(WebAppFixture fixture) : IClassFixture<WebApp
         var plan = import.GetProperty("plan");
         Assert.Equal((1, 2, 0, 0, 0), (plan.GetProperty("create").GetInt32(), plan.GetProperty("update").GetInt32(), plan.GetProperty("unchanged").GetInt32(),
             plan.GetProperty("deactivate").GetInt32(), plan.GetProperty("reactivate").GetInt32()));
+        // The most common change of the updated users; s2's password change is never one.
+        Assert.Equal($$"""{"field":"Grade","from":"{{grade1}}","to":"{{grade1 + 1}}","count":1}""", plan.GetProperty("topChange").GetRawText());
         var id = import.GetProperty("id").GetGuid();
         var updates = await client.GetFromJsonAsync<JsonElement>($"/api/imports/{id}/changes?action=update&limit=1");
         Assert.Equal((0, 1, 2), (updates.GetProperty("offset").GetInt32(), updates.GetProperty("limit").GetInt32(), updates.GetProperty("total").GetInt32()));

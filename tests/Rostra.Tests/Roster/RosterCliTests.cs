@@ -42,6 +42,9 @@ public sealed class RosterCliTests
         Assert.Equal((1, 1, 1, 1, 0), (plan.GetProperty("create").GetInt32(), plan.GetProperty("update").GetInt32(), plan.GetProperty("unchanged").GetInt32(),
             plan.GetProperty("deactivate").GetInt32(), plan.GetProperty("reactivate").GetInt32()));
         Assert.True(check.GetProperty("id").TryGetGuid(out _));
+        // In words, the updated count names the most common change.
+        var words = await CliSandbox.Ok(box.RunAsync("validate", edited, "--district", "lincoln", "--type", "student", "--mode", "sync"));
+        Assert.Contains("Plan (sync): 1 new, 1 updated — grade 3 → 4 — 1 unchanged, 1 to deactivate, 0 to reactivate.", words.Stdout, StringComparison.Ordinal);
 
         var import = await CliSandbox.Ok(box.RunAsync("import", edited, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json"));
         var done = Json(import);

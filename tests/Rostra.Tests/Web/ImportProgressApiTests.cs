@@ -107,6 +107,43 @@ public sealed class ImportProgressApiTests : IAsyncLifetime
         Assert.True(validating.SequenceEqual(validating.Order()) && validating[^1] > 0, string.Join(", ", validating));
     }
 
+    [Fact]
+    public async Task Preparing_an_update_reaches_its_whole_when_the_plan_leaves_rows_unchanged()
+    {
+        const int Students = 1000;
+        var district = await web.CreateDistrictAsync();
+        using var client = web.Client(district.AdminToken);
+        var first = (await WebApp.UploadAndWaitAsync(client, "student", district.Students(Students))).GetProperty("id").GetGuid();
+        using (var confirmed = await client.PostAsync($"/api/imports/{first}/confirm", null)) Assert.Equal(HttpStatusCode.Accepted, confirmed.StatusCode);
+        Assert.Equal(ImportStatus.Completed, (await WebApp.WaitAsync(client, first)).GetProperty("status").GetString());
+
+        // Half the students renamed, the others as they are (blank password: kept): those are unchanged and never staged.
+        var csv = new System.Text.StringBuilder(TestDistrict.StudentHeader).Append("\r\n");
+        for (var i = 1; i <= Students; i++)
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(i % 2 == 0 ? "Renamed" : "Student")}{i},Lopez,s{i}.{district.Suffix},,{1 + (i % 5)},{district.ElementarySchool},\r\n");
+        // Held once every row is staged, before the import is valid.
+        using var planned = gates.Hold(nameof(IRosterStore.SavePlanAsync));
+        var form = WebApp.ImportForm("student", csv.ToString());
+        form.Add(new StringContent("update"), "mode");
+        using var upload = await client.PostAsync("/api/imports", form);
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        while (planned.Waiting == 0) await Task.Delay(20);
+        var prepared = await UntilAsync(client, id, v => v.Step == ImportSteps.Preparing);
+
+        Assert.Equal((Students / 2L, (long?)(Students / 2)), (prepared.StepDone, prepared.StepTotal));
+        planned.Dispose();
+        var valid = await UntilAsync(client, id, v => v.Status == ImportStatus.Valid);
+        Assert.Equal(Students, valid.Rows);
+        using var confirm = await client.PostAsync($"/api/imports/{id}/confirm", null);
+        Assert.Equal(HttpStatusCode.Accepted, confirm.StatusCode);
+        var done = await UntilAsync(client, id, v => v.Status == ImportStatus.Completed);
+        Assert.Equal(Students / 2, done.Imported);
+        // Every hashing figure seen is of the rows staged.
+        Assert.All(seen.Where(v => v.Step == ImportSteps.Hashing), v => Assert.Equal(Students / 2L, v.StepTotal));
+    }
+
     /// <summary>Lets one held call through and polls until the step's figure is past where it was.</summary>
     private async Task MovesAsync(HttpClient client, Guid id, StoreGates.Gate gate, string step)
     {

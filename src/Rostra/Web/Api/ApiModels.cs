@@ -51,8 +51,8 @@ public sealed record ImportView(
     /// <summary><c>create</c>, <c>update</c> or <c>sync</c> (SPEC §10).</summary>
     public string Mode { get; init; } = "create";
 
-    /// <summary>An update or sync's counts once valid: create, update, unchanged, deactivate, reactivate.</summary>
-    public Core.Roster.PlanCounts? Plan { get; init; }
+    /// <summary>An update or sync's counts once valid: create, update, unchanged, deactivate, reactivate, and the most common change.</summary>
+    public PlanView? Plan { get; init; }
 
     /// <summary>Deactivations a confirm may make without naming the number; null when not a sync.</summary>
     public int? DeactivationLimit { get; init; }
@@ -79,9 +79,19 @@ public sealed record ImportView(
         record.FileSha256)
     {
         Mode = Core.Roster.ImportModes.Slug(record.Mode),
-        Plan = record.Plan?.Counts,
+        Plan = PlanView.From(record.Plan),
         RevertedAt = record.RevertedAt,
     };
+}
+
+/// <summary>
+/// The plan of an update or sync (SPEC §10): its counts and, when updated users change a field, the most common single
+/// change (<c>topChange</c>: field, from, to, and for how many of the updated users), e.g. Grade 4 → 5 for 310.
+/// </summary>
+public sealed record PlanView(int Create, int Update, int Unchanged, int Deactivate, int Reactivate, Core.Roster.TopChange? TopChange)
+{
+    internal static PlanView? From(Core.Roster.RosterPlan? plan) => plan is null ? null
+        : new(plan.Counts.Create, plan.Counts.Update, plan.Counts.Unchanged, plan.Counts.Deactivate, plan.Counts.Reactivate, plan.TopChange);
 }
 
 /// <summary>One line of the import history (<c>GET /api/imports</c>).</summary>

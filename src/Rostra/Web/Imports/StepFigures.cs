@@ -45,8 +45,10 @@ internal sealed record StepFigures(string Step, long Done, long? Total, int Perc
         {
             hashed += chunk.HashedBy is not null ? chunk.Rows : Math.Min(chunk.Rows, Math.Max(chunk.DoneRows, hashing.GetValueOrDefault(chunk.ChunkNo)));
         }
-        hashed = Math.Min(hashed, record.Rows);
-        return new StepFigures(ImportSteps.Hashing, hashed, record.Rows, Whole(Share(hashed, record.Rows) * HashingEnd));
+        // Of the rows staged: the rows a plan leaves unchanged are never hashed.
+        var total = record.RowsToWrite;
+        hashed = Math.Min(hashed, total);
+        return new StepFigures(ImportSteps.Hashing, hashed, total, Whole(Share(hashed, total) * HashingEnd));
     }
 
     /// <summary>How much of a step is done, 0–1; 0 while its total is unknown.</summary>

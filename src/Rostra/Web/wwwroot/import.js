@@ -317,6 +317,15 @@
     }
   }
 
+  // The plan's most common change, as the command line writes it (TopChangeWords.cs): "grade 4 → 5 for 310 of them".
+  function topChangeWords(change, updated) {
+    const field = change.field.split(' ').map(w => w.length > 1 && w === w.toUpperCase() ? w : w.toLowerCase()).join(' ');
+    const value = v => (v == null || v === '' ? '(blank)' : v);
+    const what = `${field} ${value(change.from)} → ${value(change.to)}`;
+    if (change.count >= updated) return updated === 1 ? what : `${what} for all of them`;
+    return `${what} for ${numbers.format(change.count)} of them`;
+  }
+
   function showValid(item) {
     const kind = PLURALS[item.userType] || ['user', 'users'];
     showResults('No errors found',
@@ -325,8 +334,9 @@
     const plan = item.plan;
     let allow = null;
     if (plan) {
+      const top = plan.update > 0 && plan.topChange ? ` — ${topChangeWords(plan.topChange, plan.update)} —` : ',';
       $('results-text').textContent =
-        `${item.fileName}: ${numbers.format(plan.create)} new, ${numbers.format(plan.update)} updated, ${numbers.format(plan.unchanged)} unchanged, ` +
+        `${item.fileName}: ${numbers.format(plan.create)} new, ${numbers.format(plan.update)} updated${top} ${numbers.format(plan.unchanged)} unchanged, ` +
         `${numbers.format(plan.deactivate)} to deactivate, ${numbers.format(plan.reactivate)} to reactivate. Nothing is saved until you confirm.`;
     }
     const confirm = button('CONFIRM', 'button button-primary', () => startImport(item, confirm, allow));
