@@ -383,7 +383,7 @@ internal abstract partial class SqlStore
     private async Task<RevertResult> RevertAsync(string districtId, Guid importId, TimeSpan window, bool write, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = write ? await BeginWriteAsync(connection, cancellationToken) : await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = write ? await BeginWriteAsync(connection, cancellationToken) : await BeginReadAsync(connection, cancellationToken);
         string status;
         DateTimeOffset? completedAt, revertedAt;
         bool purged;

@@ -49,6 +49,13 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     /// </summary>
     internal Func<DbConnection, CancellationToken, Task>? ConnectionOpened { get; set; }
 
+    /// <summary>
+    /// A transaction that only reads: one consistent view, and no write lock (SQLite's default BEGIN is IMMEDIATE, which
+    /// would make a page that only looks wait behind every import's write, and hold up the writes while it looks).
+    /// </summary>
+    protected virtual async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken);
+
     /// <summary>True when <paramref name="exception"/> is a unique or primary key violation; names the index when known.</summary>
     protected abstract bool IsUniqueViolation(DbException exception, out string? constraint);
 

@@ -266,6 +266,10 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
+    // BEGIN DEFERRED: a read snapshot (WAL), no write lock.
+    protected override Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken)
     {
         await using var insert = Command(connection,
