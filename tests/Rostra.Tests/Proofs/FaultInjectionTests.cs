@@ -62,7 +62,15 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
                 survived++;
                 ProofReport.Write(output, "faults", $"{provider} write {k}/{count.Writes} ({run.FaultedCall}): {run.Outcome}");
             }
-            ProofReport.Write(output, "faults", $"{provider}: {survived} of {count.Writes} write points fault-injected and survived; the writes: {string.Join(", ", count.Calls)}");
+            // Progress saves come as often as time says (at least every second), so they are not in the numbered
+            // sequence above; the first ones of an import are faulted here, each in a run of its own.
+            foreach (var p in new[] { 1, 2 })
+            {
+                var run = await RunAsync(web, faults, provider, failAt: null, progressFailAt: p);
+                Assert.True(run.Faulted, $"progress save {p} was never reached");
+                ProofReport.Write(output, "faults", $"{provider} progress save {p} ({run.FaultedCall}): {run.Outcome}");
+            }
+            ProofReport.Write(output, "faults", $"{provider}: {survived} of {count.Writes} write points fault-injected and survived, and the first 2 progress saves; the writes: {string.Join(", ", count.Calls)}");
         }
         finally
         {
@@ -75,18 +83,18 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
     private sealed record Run(int Writes, bool Faulted, string? FaultedCall, string Outcome, IReadOnlyList<string> Calls);
 
     /// <summary>One import of 30 students in a fresh district with the fault at write <paramref name="failAt"/>, then the checks.</summary>
-    private static async Task<Run> RunAsync(WebApp web, FaultingStore faults, string provider, int? failAt)
+    private static async Task<Run> RunAsync(WebApp web, FaultingStore faults, string provider, int? failAt, int? progressFailAt = null)
     {
         var district = await web.CreateDistrictAsync();
         using var client = web.Client(district.AdminToken);
         var csv = district.Students(30);
-        faults.Arm(failAt);
+        faults.Arm(failAt, progressFailAt);
         var (status, message) = await ImportAsync(client, csv);
         var (writes, faulted, call, calls) = faults.Disarm();
         var users = await CountStudentsAsync(client);
 
         Assert.True(users == 0 || users == 30, $"A partial import after a fault at write {failAt} ({call}): {users} of 30 users.");
-        if (failAt is null)
+        if (failAt is null && progressFailAt is null)
         {
             Assert.Equal((ImportStatus.Completed, 30), (status, users));
             return new Run(writes, false, null, status, calls);
@@ -183,11 +191,16 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
         private static readonly string[] ReadPrefixes = ["Get", "List", "Find", "Ping", "Read", "Count", "Search", "Dispose"];
         private static readonly string[] Polls = ["Claim", "Renew", "Housekeep", "StoreDataProtectionKey", "FailInterrupted", "Migrate"];
 
+        /// <summary>Saves of a step's figures: how many an import makes depends on how long its steps take.</summary>
+        private static readonly string[] ProgressSaves = ["SaveStep", "UpdateProgress", "SaveChunkProgress"];
+
         private readonly Lock gate = new();
         private IRostraStore inner = null!;
         private string provider = "";
         private int? failAt = -1;
+        private int? progressFailAt;
         private int writes;
+        private int progressWrites;
         private string? faultedCall;
         private List<string> calls = [];
 
@@ -204,12 +217,14 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
             return faults;
         }
 
-        public void Arm(int? k)
+        public void Arm(int? k, int? progressK = null)
         {
             lock (gate)
             {
                 failAt = k;
+                progressFailAt = progressK;
                 writes = 0;
+                progressWrites = 0;
                 faultedCall = null;
                 calls = [];
             }
@@ -221,6 +236,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
             {
                 var result = (writes, faultedCall is not null, faultedCall, calls);
                 failAt = -1;
+                progressFailAt = null;
                 return result;
             }
         }
@@ -229,7 +245,19 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
             var name = targetMethod.Name;
-            var counted = !ReadPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && !Polls.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+            var progress = ProgressSaves.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+            var counted = !progress && !ReadPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && !Polls.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+            if (progress)
+            {
+                lock (gate)
+                {
+                    if (failAt is not -1 && ++progressWrites == progressFailAt)
+                    {
+                        faultedCall = name;
+                        return Faulted(targetMethod.ReturnType, Fault(progressWrites));
+                    }
+                }
+            }
             if (counted)
             {
                 lock (gate)
