@@ -7,7 +7,7 @@ using Rostra.Web.Pages.Shared;
 
 namespace Rostra.Web.Pages.Programs;
 
-internal sealed class HistoryModel(IRostraStore store, RosterSettings roster) : ProgramPageModel(store)
+internal sealed class HistoryModel(IDirectoryStore directory, IImportStore imports, IRosterStore rosters, RosterSettings roster) : ProgramPageModel(directory)
 {
     private const int Shown = 200;
 
@@ -53,13 +53,13 @@ internal sealed class HistoryModel(IRostraStore store, RosterSettings roster) : 
         {
             return NotFound();
         }
-        Imports = await Store.ListImportsAsync(District.Id, Shown, cancellationToken);
-        ProgramNames = (await Store.ListProgramsAsync(District.Id, cancellationToken)).ToDictionary(p => p.Id, p => p.Name);
+        Imports = await imports.ListImportsAsync(District.Id, Shown, cancellationToken);
+        ProgramNames = (await Directory.ListProgramsAsync(District.Id, cancellationToken)).ToDictionary(p => p.Id, p => p.Name);
         if (Me.IsDistrictAdmin)
         {
             var revertible = new Dictionary<Guid, string?>();
             foreach (var import in Imports.Where(InRevertWindow))
-                revertible[import.Id] = (await Store.CanRevertImportAsync(District.Id, import.Id, roster.RevertWindow, cancellationToken)).Reason;
+                revertible[import.Id] = (await rosters.CanRevertImportAsync(District.Id, import.Id, roster.RevertWindow, cancellationToken)).Reason;
             Revertible = revertible;
             if (Guid.TryParse(Request.Query["revert"], out var id) && revertible.TryGetValue(id, out var reason))
             {
@@ -77,9 +77,9 @@ internal sealed class HistoryModel(IRostraStore store, RosterSettings roster) : 
         {
             return NotFound();
         }
-        var import = await Store.GetImportAsync(District.Id, id, cancellationToken);
+        var import = await imports.GetImportAsync(District.Id, id, cancellationToken);
         if (import is null) return NotFound();
-        var result = await Store.RevertImportAsync(District.Id, id, roster.RevertWindow, cancellationToken);
+        var result = await rosters.RevertImportAsync(District.Id, id, roster.RevertWindow, cancellationToken);
         if (result.Succeeded)
         {
             RevertDone = string.Create(CultureInfo.CurrentCulture,

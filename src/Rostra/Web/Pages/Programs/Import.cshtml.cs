@@ -10,7 +10,7 @@ namespace Rostra.Web.Pages.Programs;
 /// ADMIN › IMPORT USERS (SPEC §8): templates, user type, upload, validation list, confirm. The page is static;
 /// import.js drives the steps through the API.
 /// </summary>
-internal sealed class ImportModel(IRostraStore store, WebRuntime runtime) : ProgramPageModel(store)
+internal sealed class ImportModel(IDirectoryStore directory, WebRuntime runtime) : ProgramPageModel(directory)
 {
     /// <summary>An import to show again, e.g. after a reload (<c>?import={id}</c>).</summary>
     [BindProperty(SupportsGet = true, Name = "import")]

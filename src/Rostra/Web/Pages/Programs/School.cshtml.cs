@@ -5,14 +5,14 @@ using Rostra.Web.Pages.Shared;
 
 namespace Rostra.Web.Pages.Programs;
 
-internal sealed class SchoolModel(IRostraStore store) : ProgramPageModel(store)
+internal sealed class SchoolModel(IDirectoryStore directory) : ProgramPageModel(directory)
 {
     public School School { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string programId, string schoolId, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(programId, AdminSection.Schools, cancellationToken)
-            || await Store.GetSchoolAsync(District.Id, schoolId, cancellationToken) is not { } school)
+            || await Directory.GetSchoolAsync(District.Id, schoolId, cancellationToken) is not { } school)
         {
             return NotFound();
         }

@@ -5,7 +5,7 @@ using Rostra.Web.Pages.Shared;
 
 namespace Rostra.Web.Pages.Programs;
 
-internal sealed class SchoolsModel(IRostraStore store) : ProgramPageModel(store)
+internal sealed class SchoolsModel(IDirectoryStore directory) : ProgramPageModel(directory)
 {
     public IReadOnlyList<School> Schools { get; private set; } = [];
 
@@ -15,7 +15,7 @@ internal sealed class SchoolsModel(IRostraStore store) : ProgramPageModel(store)
         {
             return NotFound();
         }
-        Schools = await Store.ListSchoolsAsync(District.Id, cancellationToken);
+        Schools = await Directory.ListSchoolsAsync(District.Id, cancellationToken);
         return Page();
     }
 }

@@ -6,7 +6,7 @@ using Rostra.Web.Pages.Shared;
 namespace Rostra.Web.Pages.Programs;
 
 /// <summary>The district's users: search, filter by type and school, a page at a time.</summary>
-internal sealed class UsersModel(IRostraStore store) : ProgramPageModel(store)
+internal sealed class UsersModel(IDirectoryStore directory) : ProgramPageModel(directory)
 {
     public const int PageSize = 50;
 
@@ -43,17 +43,17 @@ internal sealed class UsersModel(IRostraStore store) : ProgramPageModel(store)
         {
             return NotFound();
         }
-        Schools = await Store.ListSchoolsAsync(District.Id, cancellationToken);
+        Schools = await Directory.ListSchoolsAsync(District.Id, cancellationToken);
         Type = Types.Any(t => t.Value == Type) ? Type : null;
         School = Schools.Any(s => s.SchoolId == School) ? School : null;
         Search = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
         PageNumber = Math.Max(1, PageNumber);
-        Result = await Store.ListUsersAsync(new UserQuery(District.Id, Type, School, Search, (PageNumber - 1) * PageSize, PageSize), cancellationToken);
+        Result = await Directory.ListUsersAsync(new UserQuery(District.Id, Type, School, Search, (PageNumber - 1) * PageSize, PageSize), cancellationToken);
         if (Result.Users.Count == 0 && Result.Total > 0)
         {
             // An address past the end (the list shrank, or was typed): show the last page.
             PageNumber = PageCount;
-            Result = await Store.ListUsersAsync(new UserQuery(District.Id, Type, School, Search, (PageNumber - 1) * PageSize, PageSize), cancellationToken);
+            Result = await Directory.ListUsersAsync(new UserQuery(District.Id, Type, School, Search, (PageNumber - 1) * PageSize, PageSize), cancellationToken);
         }
         return Page();
     }

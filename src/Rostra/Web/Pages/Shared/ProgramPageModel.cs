@@ -6,9 +6,10 @@ using Rostra.Web.Auth;
 namespace Rostra.Web.Pages.Shared;
 
 /// <summary>A page inside a program: loads the district and the program of the address, and fills the navigation bar.</summary>
-internal abstract class ProgramPageModel(IRostraStore store) : PageModel
+internal abstract class ProgramPageModel(IDirectoryStore directory) : PageModel
 {
-    protected IRostraStore Store { get; } = store;
+    /// <summary>The district's schools, programs and users: all a program page reads besides its own feature's store.</summary>
+    protected IDirectoryStore Directory { get; } = directory;
 
     public CurrentUser Me { get; private set; } = null!;
 
@@ -20,9 +21,9 @@ internal abstract class ProgramPageModel(IRostraStore store) : PageModel
     protected async Task<bool> LoadAsync(string programId, AdminSection section, CancellationToken cancellationToken)
     {
         Me = CurrentUser.From(User);
-        var district = await Store.GetDistrictAsync(Me.DistrictId, cancellationToken);
+        var district = await Directory.GetDistrictAsync(Me.DistrictId, cancellationToken);
         var program = district is null ? null
-            : (await Store.ListProgramsAsync(district.Id, cancellationToken)).FirstOrDefault(p => p.Id.Equals(programId, StringComparison.OrdinalIgnoreCase));
+            : (await Directory.ListProgramsAsync(district.Id, cancellationToken)).FirstOrDefault(p => p.Id.Equals(programId, StringComparison.OrdinalIgnoreCase));
         if (district is null || program is null)
         {
             return false;
