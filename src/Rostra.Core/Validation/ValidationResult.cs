@@ -15,4 +15,10 @@ public sealed record ValidationResult(
     public int ErrorCount => Counts?.Sum(c => c.Count) ?? Errors.Count;
 
     public bool IsValid => ErrorCount == 0;
+
+    /// <summary>
+    /// The rows to stage, hash and write: every valid row but those an update or sync's plan leaves unchanged, which are
+    /// never staged. The whole of the preparing, hashing and saving steps.
+    /// </summary>
+    public int RowsToWrite => Rows - (Plan?.Counts.Unchanged ?? 0);
 }

@@ -163,7 +163,7 @@ internal static class FileCommands
                     return ExitCodes.FileHasErrors;
                 }
                 // Passwords of the rows to write: the rows a plan leaves unchanged are never hashed.
-                var ended = await WithProgressAsync("Importing", result.Rows - (result.Plan?.Counts.Unchanged ?? 0), progress => engine.RunToEndAsync(record, progress, ct));
+                var ended = await WithProgressAsync("Importing", result.RowsToWrite, progress => engine.RunToEndAsync(record, progress, ct));
                 if (ended.Status == ImportStatus.Completed)
                 {
                     await ReportAsync("imported", result, ended.Imported, []);

@@ -108,7 +108,7 @@ public sealed class ImportEngine(
             // The real count now: what the import's rows say from here on, and what a cancel leaves in the history.
             await store.UpdateProgressAsync(import.Id, result.Rows, result.Rows, token);
             // Of the rows to stage: a row the plan leaves unchanged is skipped, so the step still ends at its whole.
-            await steps.BeginAsync(ImportSteps.Preparing, result.Rows - (result.Plan?.Counts.Unchanged ?? 0), token);
+            await steps.BeginAsync(ImportSteps.Preparing, result.RowsToWrite, token);
             if (ErrorRowCells.Read(file, new HashSet<int>(), token) is { } header)
                 await store.SaveErrorRowsAsync(import.Id, header.Header, [], token);
             file.Position = 0;
