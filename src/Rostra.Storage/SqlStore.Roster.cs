@@ -53,14 +53,15 @@ internal abstract partial class SqlStore
         await using var insert = Command(connection,
             "INSERT INTO import_changes (import_id, seq, row, user_id, username, action, version, changes) " +
             "VALUES (@import_id, @seq, @row, @user_id, @username, @action, @version, @changes)", transaction);
-        Add(insert, "import_id", importId);
-        var seq = Add(insert, "seq", 0);
-        var row = Add(insert, "row", null);
-        var userId = Add(insert, "user_id", null);
-        var username = Add(insert, "username", "");
-        var action = Add(insert, "action", "");
-        var version = Add(insert, "version", null);
-        var json = Add(insert, "changes", "[]");
+        // Named as written in the statement: a name without its prefix is looked up anew at every execution.
+        Add(insert, "@import_id", importId);
+        var seq = Add(insert, "@seq", 0);
+        var row = Add(insert, "@row", null);
+        var userId = Add(insert, "@user_id", null);
+        var username = Add(insert, "@username", "");
+        var action = Add(insert, "@action", "");
+        var version = Add(insert, "@version", null);
+        var json = Add(insert, "@changes", "[]");
         await insert.PrepareAsync(cancellationToken);
         for (var i = 0; i < changes.Count; i++)
         {
@@ -82,29 +83,38 @@ internal abstract partial class SqlStore
 
     public async Task<IReadOnlyList<ExistingUser>> FindUsersAsync(IReadOnlyCollection<string> usernameKeys, CancellationToken cancellationToken)
     {
-        var users = new List<ExistingUser>();
+        var users = new List<ExistingUser>(usernameKeys.Count);
         if (usernameKeys.Count == 0) return users;
         await using var connection = await OpenAsync(cancellationToken);
+        // One statement a chunk: each user with its schools and programs, joined by a separator no id holds (ids never
+        // hold a control character), in the order the users' pages list them.
         foreach (var chunk in usernameKeys.Distinct(StringComparer.Ordinal).Chunk(LookupChunk))
         {
-            var rows = new List<(long Id, string District, string Username, string First, string? Last, string? Email, string Roles, string? Grade, bool Active, long Version)>();
-            await using (var command = Command(connection,
-                $"SELECT id, district_id, username, first_name, last_name, email, roles, grade, active, version FROM users WHERE {InSet("username_key", "@keys")}"))
+            await using var command = Command(connection,
+                "SELECT u.id, u.district_id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active, u.version, " +
+                $"{IdList("user_schools", "school_id", "u.id")}, {IdList("user_programs", "program_id", "u.id")} " +
+                $"FROM users u WHERE {InSet("u.username_key", "@keys")}");
+            AddSet(command, "keys", chunk);
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
             {
-                AddSet(command, "keys", chunk);
-                await using var r = await command.ExecuteReaderAsync(cancellationToken);
-                while (await r.ReadAsync(cancellationToken))
-                    rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5), r.GetString(6), NullableString(r, 7), r.GetBoolean(8), r.GetInt64(9)));
+                users.Add(new ExistingUser(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
+                    SplitRoles(r.GetString(6)), NullableString(r, 7), SplitIds(NullableString(r, 10)), SplitIds(NullableString(r, 11)), r.GetBoolean(8), r.GetInt64(9)));
             }
-            // Memberships matter only for the users a row may update: the district's own.
-            var ids = rows.Select(x => x.Id).ToArray();
-            var schools = await ReadMembershipsAsync(connection, "user_schools", "school_id", ids, cancellationToken);
-            var programs = await ReadMembershipsAsync(connection, "user_programs", "program_id", ids, cancellationToken);
-            users.AddRange(rows.Select(x => new ExistingUser(x.Id, x.District, x.Username, x.First, x.Last, x.Email, SplitRoles(x.Roles), x.Grade,
-                schools.TryGetValue(x.Id, out var s) ? s : [], programs.TryGetValue(x.Id, out var p) ? p : [], x.Active, x.Version)));
         }
         return users;
     }
+
+    /// <summary>The separator of <see cref="IdList"/>: a control character, which no school or program id holds.</summary>
+    protected const char IdSeparator = '\u001f';
+
+    /// <summary>
+    /// A scalar subquery: the <paramref name="column"/> (text) of the rows of <paramref name="table"/> whose <c>user_id</c>
+    /// is <paramref name="userId"/>, in order, as one text separated by <see cref="IdSeparator"/>; NULL when there are none.
+    /// </summary>
+    protected abstract string IdList(string table, string column, string userId);
+
+    private static IReadOnlyList<string> SplitIds(string? ids) => ids is null ? [] : ids.Split(IdSeparator);
 
     public async Task<IReadOnlyDictionary<string, EmailHolder>> FindEmailHoldersAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken)
     {
@@ -215,23 +225,52 @@ internal abstract partial class SqlStore
 
     public async Task<PlanChangePage> GetPlanChangesAsync(Guid importId, PlanAction? action, int offset, int limit, CancellationToken cancellationToken)
     {
+        offset = Math.Max(offset, 0);
+        limit = Math.Clamp(limit, 0, 10_000);
         await using var connection = await OpenAsync(cancellationToken);
-        var where = "import_id = @id" + (action is null ? "" : " AND action = @action");
-        int total;
-        await using (var count = Command(connection, $"SELECT COUNT(*) FROM import_changes WHERE {where}"))
+        // The total: the plan's counts once it is saved (a million changes are not counted again for every page), else counted.
+        int? total = null;
+        await using (var counts = Command(connection, "SELECT plan_create, plan_update, plan_unchanged, plan_deactivate, plan_reactivate FROM imports WHERE id = @id"))
         {
+            Add(counts, "id", importId);
+            await using var r = await counts.ExecuteReaderAsync(cancellationToken);
+            if (await r.ReadAsync(cancellationToken) && !r.IsDBNull(0))
+            {
+                var plan = new PlanCounts(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4));
+                total = action switch
+                {
+                    null => plan.Create + plan.Update + plan.Unchanged + plan.Deactivate + plan.Reactivate,
+                    PlanAction.Create => plan.Create,
+                    PlanAction.Update => plan.Update,
+                    PlanAction.Unchanged => plan.Unchanged,
+                    PlanAction.Deactivate => plan.Deactivate,
+                    _ => plan.Reactivate,
+                };
+            }
+        }
+        if (total is null)
+        {
+            await using var count = Command(connection, $"SELECT COUNT(*) FROM import_changes WHERE import_id = @id{(action is null ? "" : " AND action = @action")}");
             Add(count, "id", importId);
             if (action is { } a) Add(count, "action", a.Slug());
             total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
         var items = new List<PlannedChange>();
+        if (offset >= total || limit == 0) return new PlanChangePage(items, total.Value);
+        // A page starts at a seq found in the index, never by reading and dropping the rows before it: an import's changes
+        // are numbered 0, 1, 2 … without a gap, so the n-th of all is seq n; the n-th of one action is found in that
+        // action's index entries alone.
+        var start = action is null
+            ? "@offset"
+            : "(SELECT s.seq FROM import_changes s WHERE s.import_id = @id AND s.action = @action ORDER BY s.seq LIMIT 1 OFFSET @offset)";
         await using (var page = Command(connection,
-            $"SELECT row, username, action, user_id, version, changes FROM import_changes WHERE {where} ORDER BY seq LIMIT @limit OFFSET @offset"))
+            "SELECT row, username, action, user_id, version, changes FROM import_changes " +
+            $"WHERE import_id = @id{(action is null ? "" : " AND action = @action")} AND seq >= {start} ORDER BY seq LIMIT @limit"))
         {
             Add(page, "id", importId);
             if (action is { } a) Add(page, "action", a.Slug());
-            Add(page, "limit", Math.Clamp(limit, 0, 10_000));
-            Add(page, "offset", Math.Max(offset, 0));
+            Add(page, "limit", limit);
+            Add(page, "offset", offset);
             await using var r = await page.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
@@ -241,7 +280,7 @@ internal abstract partial class SqlStore
                     JsonSerializer.Deserialize<List<FieldChange>>(r.GetString(5), Json) ?? []));
             }
         }
-        return new PlanChangePage(items, total);
+        return new PlanChangePage(items, total.Value);
     }
 
     // Apply, inside the final write.

@@ -297,4 +297,61 @@ public abstract partial class StoreTests
         Assert.Equal([ann, bo], students.Select(m => m.Id));
         Assert.Empty(teachers);
     }
+
+    [Fact]
+    public async Task The_changes_of_a_plan_page_by_offset_and_action_each_with_its_total()
+    {
+        await SeedStudentsAsync();
+        var (import, result) = await PlanAsync(ImportMode.Sync,
+            RosterRow("Cy", "Ox", "cy.ox", "Secret#123", "5", "1001", "cy@lincoln.org"),
+            RosterRow("Ann", "Lee", "ann.lee", "", "4", "1001", "ann@lincoln.org"),
+            RosterRow("Di", "Po", "di.po", "Secret#123", "5", "1001", ""),
+            RosterRow("Ed", "Qu", "ed.qu", "Secret#123", "5", "1001", ""));
+        Assert.Equal(new PlanCounts(Create: 3, Update: 1, Unchanged: 0, Deactivate: 1, Reactivate: 0), result.Plan!.Counts);
+
+        string Page(PlanChangePage page) => $"{page.Total}: " + string.Join(" ", page.Items.Select(c => $"{c.Row?.ToString() ?? "-"}/{c.Username}/{c.Action.Slug()}"));
+        Assert.Equal("5: 2/cy.ox/create 3/ann.lee/update", Page(await Store.GetPlanChangesAsync(import.Id, null, 0, 2, Ct)));
+        Assert.Equal("5: 4/di.po/create 5/ed.qu/create -/bo.li/deactivate", Page(await Store.GetPlanChangesAsync(import.Id, null, 2, 10, Ct)));
+        Assert.Equal("5: -/bo.li/deactivate", Page(await Store.GetPlanChangesAsync(import.Id, null, 4, 10, Ct)));
+        Assert.Equal("5: ", Page(await Store.GetPlanChangesAsync(import.Id, null, 5, 10, Ct)));
+        Assert.Equal("3: 4/di.po/create", Page(await Store.GetPlanChangesAsync(import.Id, PlanAction.Create, 1, 1, Ct)));
+        Assert.Equal("3: 5/ed.qu/create", Page(await Store.GetPlanChangesAsync(import.Id, PlanAction.Create, 2, 10, Ct)));
+        Assert.Equal("3: ", Page(await Store.GetPlanChangesAsync(import.Id, PlanAction.Create, 3, 10, Ct)));
+        Assert.Equal("1: 3/ann.lee/update", Page(await Store.GetPlanChangesAsync(import.Id, PlanAction.Update, 0, 10, Ct)));
+        Assert.Equal("0: ", Page(await Store.GetPlanChangesAsync(import.Id, PlanAction.Unchanged, 0, 10, Ct)));
+        Assert.Equal("0: ", Page(await Store.GetPlanChangesAsync(import.Id, PlanAction.Reactivate, 0, 10, Ct)));
+    }
+
+    [Fact]
+    public async Task Unchanged_rows_are_paged_among_the_changes_and_counted_before_the_plan_is_saved_too()
+    {
+        await SeedStudentsAsync();
+        var import = NewImport(District, ImportStatus.Validating) with { Mode = ImportMode.Update };
+        await Store.CreateImportAsync(import, Ct);
+        await Store.AddPlanChangesAsync(import.Id, [new PlannedChange(2, "ann.lee", PlanAction.Unchanged, 1, 1, []), new PlannedChange(3, "new.one", PlanAction.Create, null, null, [])], Ct);
+        await Store.AddPlanChangesAsync(import.Id, [new PlannedChange(4, "bo.li", PlanAction.Unchanged, 2, 1, [])], Ct);
+
+        // Not saved yet (still validating): the totals are counted.
+        var unchanged = await Store.GetPlanChangesAsync(import.Id, PlanAction.Unchanged, 1, 10, Ct);
+        Assert.Equal((2, "bo.li", 4), (unchanged.Total, Assert.Single(unchanged.Items).Username, unchanged.Items[0].Row));
+        Assert.Equal(3, (await Store.GetPlanChangesAsync(import.Id, null, 0, 10, Ct)).Total);
+        Assert.Equal("new.one", Assert.Single((await Store.GetPlanChangesAsync(import.Id, null, 1, 1, Ct)).Items).Username);
+        Assert.Empty((await Store.GetPlanChangesAsync(import.Id, PlanAction.Unchanged, 2, 10, Ct)).Items);
+    }
+
+    [Fact]
+    public async Task A_user_found_for_a_plan_has_all_its_schools_and_programs_in_order()
+    {
+        await SeedDistrictAsync();
+        await Store.AddProgramAsync(new DistrictProgram(District, "math", "Math"), Ct);
+        var teacher = await Store.AddUserAsync(new NewUser(District, "Tom.Ray", "Tom", "Ray", null, [Roles.Teacher], null, ["LHS", "1001"], ["math", Program], null), Ct);
+        var none = await Store.AddUserAsync(new NewUser(District, "no.school", "No", "School", null, [Roles.Teacher], null, [], [], null), Ct);
+
+        var found = await Store.FindUsersAsync(["tom.ray", "no.school"], Ct);
+
+        var tom = found.Single(u => u.Id == teacher);
+        Assert.Equal(("Tom.Ray", "1001,LHS", "math,reading"), (tom.Username, string.Join(',', tom.SchoolIds), string.Join(',', tom.ProgramIds)));
+        var empty = found.Single(u => u.Id == none);
+        Assert.Equal((0, 0), (empty.SchoolIds.Count, empty.ProgramIds.Count));
+    }
 }

@@ -14,8 +14,12 @@ public interface IRosterLookup
 }
 
 /// <summary>Where validation hands the planned changes of an update or sync file, a batch at a time, in row order
-/// (deactivations last). Unchanged rows are counted, not handed on.</summary>
+/// (deactivations last), unchanged rows included.</summary>
 public interface IPlanSink
 {
+    /// <summary>Takes a batch; a sink may still be storing it when this returns (see <see cref="CompleteAsync"/>).</summary>
     Task AddAsync(IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken);
+
+    /// <summary>Returns once every batch handed on is stored, with the failure of any that could not be.</summary>
+    Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

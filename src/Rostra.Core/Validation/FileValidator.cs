@@ -74,8 +74,23 @@ public static class FileValidator
 
         var checker = new RowChecker(header, context);
         var errors = new ErrorCollector(context.Limits.MaxDetailedErrors);
-        var batch = new List<PendingRow>(LookupBatch);
         var planner = context.Mode.HasPlan() ? new PlanState(context) : null;
+        try
+        {
+            return await ValidateRowsAsync(file, records, header, checker, errors, planner, context, warnings, progress, cancellationToken);
+        }
+        finally
+        {
+            // Whatever ended the validation, nothing of it is still running against the database.
+            if (planner is not null) await planner.SettleAsync();
+        }
+    }
+
+    private static async Task<ValidationResult> ValidateRowsAsync(
+        Stream file, IEnumerator<CsvRecord> records, HeaderMap header, RowChecker checker, ErrorCollector errors, PlanState? planner,
+        ValidationContext context, List<ImportIssue> warnings, IProgress<ValidationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var batch = new List<PendingRow>(LookupBatch);
         var rows = 0;
         var rowErrors = new List<ImportIssue>();
         var replacedWarnings = 0;
@@ -115,6 +130,7 @@ public static class FileValidator
             if (rows % ProgressEvery == 0) progress?.Report(new ValidationProgress(rows, file.Position, file.Length));
         }
         await FlushAsync(batch, checker, context, planner, errors, cancellationToken);
+        if (planner is not null) await planner.CompleteBatchesAsync(checker, errors, cancellationToken);
         progress?.Report(new ValidationProgress(rows, file.Length, file.Length));
 
         if (rows == 0) return Fail(Issues.FileNoRows(), warnings);
@@ -204,9 +220,10 @@ public static class FileValidator
 
     /// <summary>
     /// The plan of an update or sync file as it is read: each batch's usernames and emails looked up at once, each
-    /// valid row compared with the user it names, the changes handed to the sink. Keeps the ids of the users the
-    /// file names (for a sync's deactivations) and the emails held by another user of the file (resolved at the end,
-    /// when the whole file is known).
+    /// valid row compared with the user it names, the changes handed to the sink. A batch's look-ups run while the next
+    /// batch is read, and its changes are stored while the one after is (the sink's own pace); batches are still planned
+    /// one after the other, in row order. Keeps the ids of the users the file names (for a sync's deactivations) and the
+    /// emails held by another user of the file (resolved at the end, when the whole file is known).
     /// </summary>
     private sealed class PlanState(ValidationContext context)
     {
@@ -217,18 +234,100 @@ public static class FileValidator
         private readonly ChangeTally _tally = new();
         private PlanCounts _counts = PlanCounts.Empty;
 
+        /// <summary>The batch read last, its look-ups under way.</summary>
+        private LookedUpBatch? _pending;
+
+        private sealed record LookedUpBatch(List<PendingRow> Rows, Task<Found> Lookups);
+
+        /// <summary>What a batch's look-ups found: the users its usernames name, by lower-cased username, and who holds its emails.</summary>
+        private sealed record Found(Dictionary<string, ExistingUser> Users, IReadOnlyDictionary<string, EmailHolder> Holders);
+
+        private static readonly IReadOnlyDictionary<string, EmailHolder> NoHolders = new Dictionary<string, EmailHolder>();
+
+        /// <summary>
+        /// Starts the look-ups of <paramref name="batch"/> (taking its rows) once those of the batch before are done,
+        /// then plans the batch before: one batch's look-ups at a time, so one connection's worth of database cache.
+        /// </summary>
         public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
         {
-            var usernames = batch.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
-            var emails = batch.Where(p => p.EmailKey is not null).Select(p => p.EmailKey!).ToList();
-            var usersTask = usernames.Count > 0 ? _roster.FindUsersAsync(usernames, cancellationToken) : null;
-            var holdersTask = emails.Count > 0 ? _roster.FindEmailHoldersAsync(emails, cancellationToken) : null;
-            var found = usersTask is null ? [] : await usersTask;
-            var holders = holdersTask is null ? null : await holdersTask;
-            var byKey = new Dictionary<string, ExistingUser>(found.Count, StringComparer.Ordinal);
-            foreach (var user in found) byKey[user.Username.ToLowerInvariant()] = user;
+            var rows = new List<PendingRow>(batch);
+            batch.Clear();
+            var previous = _pending;
+            if (previous is not null)
+            {
+                try
+                {
+                    await previous.Lookups;
+                }
+                catch (Exception)
+                {
+                    // Reported where the batch is planned, below.
+                }
+            }
+            // On the thread pool: a provider whose calls do their work before returning (SQLite's) still runs beside the reading.
+            _pending = new LookedUpBatch(rows, Task.Run(() => LookUpAsync(rows, cancellationToken), cancellationToken));
+            if (previous is not null) await PlanAsync(previous, checker, errors, cancellationToken);
+        }
 
-            foreach (var pending in batch)
+        /// <summary>
+        /// The users the rows name, then who holds the emails the rows give, except an email that the row's own user
+        /// already holds (a re-uploaded roster's every row): email keys are unique, so no one else holds it.
+        /// </summary>
+        private async Task<Found> LookUpAsync(List<PendingRow> rows, CancellationToken cancellationToken)
+        {
+            var usernames = rows.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
+            var found = usernames.Count > 0 ? await _roster.FindUsersAsync(usernames, cancellationToken) : [];
+            var users = new Dictionary<string, ExistingUser>(found.Count, StringComparer.Ordinal);
+            foreach (var user in found) users[user.Username.ToLowerInvariant()] = user;
+            var emails = rows.Where(p => p.EmailKey is not null
+                    && !(p.UsernameKey is not null && users.TryGetValue(p.UsernameKey, out var own) && string.Equals(own.Email?.ToLowerInvariant(), p.EmailKey, StringComparison.Ordinal)))
+                .Select(p => p.EmailKey!).ToList();
+            var holders = emails.Count > 0 ? await _roster.FindEmailHoldersAsync(emails, cancellationToken) : NoHolders;
+            return new Found(users, holders);
+        }
+
+        /// <summary>Plans the last batch read: every row is planned once this returns.</summary>
+        public async Task CompleteBatchesAsync(RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
+        {
+            var last = _pending;
+            _pending = null;
+            if (last is not null) await PlanAsync(last, checker, errors, cancellationToken);
+        }
+
+        /// <summary>
+        /// Waits for what is still running against the database (a batch's look-ups, the sink's last write) when the
+        /// validation ends early; their failures do not hide what ended it.
+        /// </summary>
+        public async Task SettleAsync()
+        {
+            if (_pending is { } pending)
+            {
+                _pending = null;
+                try
+                {
+                    await pending.Lookups;
+                }
+                catch (Exception)
+                {
+                    // The validation already ended; what these found is not needed.
+                }
+            }
+            if (context.Plan is null) return;
+            try
+            {
+                await context.Plan.CompleteAsync(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Reported by FinishAsync when the validation got that far; otherwise the plan is not kept anyway.
+            }
+        }
+
+        private async Task PlanAsync(LookedUpBatch batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
+        {
+            var (byKey, holders) = await batch.Lookups;
+
+            foreach (var pending in batch.Rows)
             {
                 var rowErrors = pending.Errors;
                 ExistingUser? existing = null;
@@ -243,7 +342,7 @@ public static class FileValidator
                 }
                 if (existing is null && pending.User is { Password: null } && checker.NewUsersNeedPassword)
                     (rowErrors ??= []).Add(Issues.FieldRequired(pending.Row, Column.Password));
-                if (pending.EmailKey is not null && holders!.TryGetValue(pending.EmailKey, out var holder) && holder.UserId != existing?.Id)
+                if (pending.EmailKey is not null && holders.TryGetValue(pending.EmailKey, out var holder) && holder.UserId != existing?.Id)
                 {
                     // Held by another user: taken, unless that user is in this file too and so gives the email up.
                     _movedEmails.Add((pending.Row, pending.Email!, holder.UsernameKey));
@@ -260,7 +359,6 @@ public static class FileValidator
                 _tally.Add(change);
                 _buffer.Add(change);
             }
-            batch.Clear();
             if (errors.Count > 0) _buffer.Clear();
             else await DrainAsync(cancellationToken);
         }
@@ -282,6 +380,7 @@ public static class FileValidator
                 if (_buffer.Count >= LookupBatch) await DrainAsync(cancellationToken);
             }
             await DrainAsync(cancellationToken);
+            if (context.Plan is not null) await context.Plan.CompleteAsync(cancellationToken);
             return new RosterPlan(_counts, active, _tally.Top);
         }
 

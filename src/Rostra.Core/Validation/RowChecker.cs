@@ -237,6 +237,13 @@ internal sealed class RowChecker
     /// <summary>The School IDs of a cell, canonical as the district stores them where known.</summary>
     public IReadOnlyList<string> CanonicalSchoolIds(string text)
     {
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            // One School ID, the common case: no splitting.
+            var id = text.Trim();
+            if (id.Length == 0) return [];
+            return [_schools.TryGetValue(id, out var one) ? one.SchoolId : id];
+        }
         var result = new List<string>();
         foreach (var id in SplitSchoolIds(text))
         {

@@ -271,6 +271,9 @@ internal sealed class PostgresStore : SqlStore
 
     protected override string JsonAgg(string expression) => $"json_agg({expression})::text";
 
+    protected override string IdList(string table, string column, string userId) =>
+        $"(SELECT string_agg({column}, chr(31) ORDER BY {column}) FROM {table} WHERE user_id = {userId})";
+
     protected override string LockUsers(string alias) => $" FOR UPDATE OF {alias}";
 
     protected override string LockRow => " FOR UPDATE";

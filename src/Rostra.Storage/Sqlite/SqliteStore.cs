@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Rostra.Core;
+using Rostra.Core.Roster;
 using Rostra.Core.Validation;
 using Rostra.Storage.Migrations;
 using Rostra.Storage.Search;
@@ -257,6 +258,43 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     protected override string JsonEach(string json, string alias) => $"json_each({json}) AS {alias}";
 
     protected override string JsonAgg(string expression) => $"json_group_array({expression})";
+
+    // The user's rows come from the primary key (user_id, id) in id order: no sort per user.
+    protected override string IdList(string table, string column, string userId) =>
+        $"(SELECT group_concat(x.{column}, char(31)) FROM (SELECT {column} FROM {table} WHERE user_id = {userId} ORDER BY {column}) x)";
+
+    /// <summary>
+    /// A batch of planned changes in one statement: the rows go as one JSON array that SQLite takes apart itself, so a
+    /// million unchanged rows are not a million statements with eight parameters each.
+    /// </summary>
+    protected override async Task InsertPlanChangesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int firstSeq, IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(changes.Count * 64);
+        await using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var c in changes)
+            {
+                json.WriteStartArray();
+                if (c.Row is { } row) json.WriteNumberValue(row); else json.WriteNullValue();
+                if (c.UserId is { } user) json.WriteNumberValue(user); else json.WriteNullValue();
+                json.WriteStringValue(c.Username);
+                json.WriteStringValue(c.Action.Slug());
+                if (c.Version is { } version) json.WriteNumberValue(version); else json.WriteNullValue();
+                json.WriteStringValue(ChangesJson(c.Changes));
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        await using var insert = Command(connection,
+            "INSERT INTO import_changes (import_id, seq, row, user_id, username, action, version, changes) " +
+            "SELECT @import_id, @first + j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), " +
+            "json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]') FROM json_each(@changes) j ORDER BY j.key", transaction);
+        Add(insert, "import_id", importId);
+        Add(insert, "first", firstSeq);
+        Add(insert, "changes", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     // A write transaction here is BEGIN IMMEDIATE: no other writer until it ends.
     protected override string LockUsers(string alias) => "";
