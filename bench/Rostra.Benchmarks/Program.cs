@@ -17,7 +17,7 @@ const string Usage = """
       micro [BenchmarkDotNet args]      reading, validation and hashing micro benchmarks (e.g. --filter '*' --job short)
       generate --type student|teacher|school-admin --rows N --out FILE
                [--errors SHARE] [--seed N] [--existing N] [--schools N] [--district ID] [--student-emails SHARE]
-      seed-db --db CONNECTION [--users N] [--schools N] [--district ID]
+      seed-db --db CONNECTION [--users N] [--schools N] [--district ID] [--bulk]
       sep-parse FILE                    the parse baseline: Sep reads every column of FILE
       hash [PASSWORD]                   an Argon2id hash at production cost (how the seed's hash was made)
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
@@ -77,8 +77,12 @@ try
             var district = new SyntheticDistrict(a.Get("district", SyntheticDistrict.DefaultId), a.Int("schools", 300));
             var users = a.Long("users", 0);
             var clock = Stopwatch.StartNew();
-            await using (var store = StoreFactory.Open(a.Required("db")))
+            if (a.Flag("bulk")) await BulkSeeder.SeedAsync(a.Required("db"), district, users, ct);
+            else
+            {
+                await using var store = StoreFactory.Open(a.Required("db"));
                 await DistrictSeeder.SeedAsync(store, district, users, ct);
+            }
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"district {district.Id}: {district.Schools.Count} schools, {users:N0} existing users, in {clock.Elapsed.TotalSeconds:F1} s"));
             return 0;

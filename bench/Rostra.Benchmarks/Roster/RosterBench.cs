@@ -55,6 +55,7 @@ internal static class RosterBench
         var users = UsersForStudents(options.Students);
         var files = (RosterFiles?)null;
         var measures = new List<RosterMeasure>();
+        var paging = new List<(string Provider, PagingMeasure Measure)>();
         foreach (var provider in options.Providers)
         {
             BenchDatabase db = provider switch
@@ -98,11 +99,87 @@ internal static class RosterBench
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"roster {provider}: sync plan {planRuns[^1].Wall.TotalSeconds:F1} s {planRuns[^1].MaxRssMiB:F0} MiB, plain {plainRuns[^1].Wall.TotalSeconds:F1} s {plainRuns[^1].MaxRssMiB:F0} MiB"));
             }
+            // The changes table of the last plan, as its page reads it: the plan of every student is in the database now.
+            paging.Add((provider, await MeasurePagingAsync(db.Connection(full), district.Id, ImportId(planRuns[^1]), ct)));
             await db.DropAsync(full, ct);
             await db.DropAsync(empty, ct);
             measures.Add(new RosterMeasure(provider, Median(planRuns), Median(plainRuns), MedianTime(writeTimes), MedianTime(rawTimes), seed));
         }
-        return Report(options, files!, measures, clock.Elapsed);
+        return Report(options, files!, measures, clock.Elapsed) + PagingReport(paging);
+    }
+
+    /// <summary>The import a <c>rostra validate --format json</c> recorded: its <c>"id"</c>.</summary>
+    private static Guid ImportId(ChildResult validate)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(validate.Stdout, "\"id\": \"([0-9a-f-]{36})\"");
+        return match.Success ? Guid.Parse(match.Groups[1].Value) : throw new InvalidOperationException("validate printed no import id.");
+    }
+
+    /// <summary>A page of 100 of the changes table, where it starts and what it shows, against reading the import's record.</summary>
+    internal sealed record PagingMeasure(int Total, TimeSpan Baseline, IReadOnlyList<(string Page, int Total, TimeSpan Time)> Pages);
+
+    /// <summary>
+    /// The changes table as <c>GET /api/imports/{id}/changes</c> reads it (<c>GetPlanChangesAsync</c>, a page of 100 and
+    /// its total): the first page, a middle one, the last one, and filtered by action (update first and last, unchanged
+    /// last); each the median of 7 reads. Baseline: reading the import's own record by id (<c>GetImportAsync</c>), which
+    /// the endpoint does first.
+    /// </summary>
+    private static async Task<PagingMeasure> MeasurePagingAsync(string db, string districtId, Guid importId, CancellationToken ct)
+    {
+        const int Limit = 100;
+        await using var store = StoreFactory.Open(db);
+        var all = (await store.GetPlanChangesAsync(importId, null, 0, 1, ct)).Total;
+        var updates = (await store.GetPlanChangesAsync(importId, PlanAction.Update, 0, 1, ct)).Total;
+        var unchanged = (await store.GetPlanChangesAsync(importId, PlanAction.Unchanged, 0, 1, ct)).Total;
+        async Task<TimeSpan> TimeAsync(Func<Task> read)
+        {
+            await read();
+            var times = new List<TimeSpan>();
+            for (var i = 0; i < 7; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await read();
+                times.Add(clock.Elapsed);
+            }
+            return MedianTime(times);
+        }
+        var baseline = await TimeAsync(async () => _ = await store.GetImportAsync(districtId, importId, ct) ?? throw new InvalidOperationException("No such import."));
+        var pages = new List<(string, int, TimeSpan)>();
+        foreach (var (name, action, offset) in new (string, PlanAction?, int)[]
+        {
+            ("all, first page", null, 0),
+            ("all, middle page", null, all / 2),
+            ("all, last page", null, Math.Max(0, all - Limit)),
+            ("update, first page", PlanAction.Update, 0),
+            ("update, last page", PlanAction.Update, Math.Max(0, updates - Limit)),
+            ("unchanged, last page", PlanAction.Unchanged, Math.Max(0, unchanged - Limit)),
+        })
+        {
+            PlanChangePage page = null!;
+            var time = await TimeAsync(async () => page = await store.GetPlanChangesAsync(importId, action, offset, Limit, ct));
+            if (page.Items.Count == 0) throw new InvalidOperationException($"The changes page '{name}' is empty.");
+            pages.Add((name, page.Total, time));
+        }
+        return new PagingMeasure(all, baseline, pages);
+    }
+
+    private static string PagingReport(List<(string Provider, PagingMeasure Measure)> paging)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine();
+        text.AppendLine("## The changes table");
+        text.AppendLine();
+        text.AppendLine("The last sync plan's changes as `GET /api/imports/{id}/changes` reads them (a page of 100 and its total), each the median of 7 reads. Baseline: reading the import's own record by id, which the endpoint does first.");
+        text.AppendLine();
+        text.AppendLine("| database | page | offset's total | ms | import record ms | **×** |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var (provider, m) in paging)
+        {
+            foreach (var (page, total, time) in m.Pages)
+                text.AppendLine(string.Create(inv, $"| {provider} | {page} | {total:N0} | {time.TotalMilliseconds:F2} | {m.Baseline.TotalMilliseconds:F2} | **{time / m.Baseline:F1}** |"));
+        }
+        return text.ToString();
     }
 
     /// <summary>Every 20th seeded user is a teacher (<see cref="SyntheticDistrict.ExistingUser"/>): the users to seed for N students.</summary>
@@ -117,7 +194,8 @@ internal static class RosterBench
     {
         await db.DropAsync(name, ct);
         if (db is PostgresBenchDatabase pg) await pg.CreateAsync(name, ct);
-        await using (var store = StoreFactory.Open(db.Connection(name))) await DistrictSeeder.SeedAsync(store, district, users, ct);
+        // Through the database's own bulk path: a million users through the import engine would take longer than the measurements.
+        await BulkSeeder.SeedAsync(db.Connection(name), district, users, ct);
         await db.SettleAsync(name, ct);
     }
 
