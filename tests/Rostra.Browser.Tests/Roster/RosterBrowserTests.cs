@@ -259,6 +259,8 @@ public sealed class RosterBrowserTests(BrowserFixture fixture) : BrowserTest(fix
         await Expect(users.Rows.Filter(new() { HasText = $"zoe.{district.Suffix}" })).ToHaveCountAsync(1);
 
         var history = await HistoryPage.GotoAsync(page, district.ProgramId);
+        await Expect(history.Plan("roster.csv")).ToHaveTextAsync("1 new, 4 updated, 2 deactivated, 0 reactivated");
+        await AssertNoSidewaysScrollAsync(page, "Import History after a sync");
         await history.Revert("roster.csv").ClickAsync();
         await Expect(history.RevertConfirm).ToContainTextAsync("The 1 user it created will be removed");
         await history.RevertYes.ClickAsync();
