@@ -133,19 +133,19 @@ internal abstract partial class SqlStore
 
     public async IAsyncEnumerable<ExportedUser> ExportUsersAsync(string districtId, UserType type, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        const int Page = 5_000;
+        var page = ListingPageSize;
         await using var connection = await OpenAsync(cancellationToken);
         var after = "";
         while (true)
         {
-            var rows = new List<(long Id, string Key, string Username, string First, string? Last, string? Email, string Roles, string? Grade)>(Page);
+            var rows = new List<(long Id, string Key, string Username, string First, string? Last, string? Email, string Roles, string? Grade)>(page);
             await using (var command = Command(connection,
                 "SELECT id, username_key, username, first_name, last_name, email, roles, grade FROM users " +
-                $"WHERE district_id = @district_id AND active = TRUE AND {TypeFilter(type)} AND username_key > @after ORDER BY username_key{BinaryCollation} LIMIT @limit"))
+                $"WHERE district_id = @district_id AND active = TRUE AND {TypeFilter(type)} AND username_key{BinaryCollation} > @after ORDER BY username_key{BinaryCollation} LIMIT @limit"))
             {
                 Add(command, "district_id", districtId);
                 Add(command, "after", after);
-                Add(command, "limit", Page);
+                Add(command, "limit", page);
                 await using var r = await command.ExecuteReaderAsync(cancellationToken);
                 while (await r.ReadAsync(cancellationToken))
                     rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5), r.GetString(6), NullableString(r, 7)));
@@ -154,7 +154,7 @@ internal abstract partial class SqlStore
             var schools = await ReadMembershipsAsync(connection, "user_schools", "school_id", [.. rows.Select(x => x.Id)], cancellationToken);
             foreach (var x in rows)
                 yield return new ExportedUser(x.Username, x.First, x.Last, x.Email, SplitRoles(x.Roles), x.Grade, schools.TryGetValue(x.Id, out var s) ? s : []);
-            if (rows.Count < Page) yield break;
+            if (rows.Count < page) yield break;
             after = rows[^1].Key;
         }
     }

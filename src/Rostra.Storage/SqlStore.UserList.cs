@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Rostra.Storage.Search;
 
@@ -21,19 +22,17 @@ internal abstract partial class SqlStore
         var limit = Math.Clamp(query.Limit, 0, 10_000);
         var offset = Math.Max(query.Offset, 0);
 
-        var rows = new List<(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade, bool Active)>();
+        var rows = new List<UserRow>();
         if (limit > 0)
         {
             // Late row lookup: the page's ids come from index entries only (however deep the offset), then 50 rows.
             await using var page = Command(connection,
-                "SELECT x.id, x.username, x.first_name, x.last_name, x.email, x.roles, x.grade, x.active FROM users x " +
+                $"SELECT {UserRowColumns} FROM users x " +
                 $"WHERE x.id IN ({list.Ids} LIMIT @limit OFFSET @offset) ORDER BY x.username_key{BinaryCollation}");
             list.AddParameters(page);
             Add(page, "limit", limit);
             Add(page, "offset", offset);
-            await using var r = await page.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-                rows.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6), r.GetBoolean(7)));
+            await ReadUserRowsAsync(page, rows, cancellationToken);
         }
 
         int total;
@@ -49,16 +48,63 @@ internal abstract partial class SqlStore
             total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
+        var users = await SummariesAsync(connection, rows, cancellationToken);
+        return new UserPage(users, total);
+    }
+
+    public async IAsyncEnumerable<UserSummary> ReadAllUsersAsync(string districtId, string? type, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var page = ListingPageSize;
+        await using var connection = await OpenAsync(cancellationToken);
+        var filter = string.IsNullOrWhiteSpace(type) ? "" : " AND (',' || x.roles || ',') LIKE @role_pattern ESCAPE '\\'";
+        var after = "";
+        while (true)
+        {
+            var rows = new List<UserRow>(page);
+            await using (var command = Command(connection,
+                $"SELECT {UserRowColumns}, x.username_key FROM users x WHERE x.district_id = @district_id{filter} " +
+                $"AND x.username_key{BinaryCollation} > @after ORDER BY x.username_key{BinaryCollation} LIMIT @limit"))
+            {
+                Add(command, "district_id", districtId);
+                if (filter.Length > 0) Add(command, "role_pattern", "%," + EscapeLike(type!.Trim()) + ",%");
+                Add(command, "after", after);
+                Add(command, "limit", page);
+                after = await ReadUserRowsAsync(command, rows, cancellationToken) ?? after;
+            }
+            foreach (var user in await SummariesAsync(connection, rows, cancellationToken)) yield return user;
+            if (rows.Count < page) yield break;
+        }
+    }
+
+    /// <summary>A users row as a listing shows it, before its schools and programs are read.</summary>
+    private readonly record struct UserRow(long Id, string Username, string FirstName, string? LastName, string? Email, string Roles, string? Grade, bool Active);
+
+    private const string UserRowColumns = "x.id, x.username, x.first_name, x.last_name, x.email, x.roles, x.grade, x.active";
+
+    /// <summary>Reads <see cref="UserRowColumns"/> rows; returns the ninth column of the last row when there is one (a key to page after).</summary>
+    private static async Task<string?> ReadUserRowsAsync(DbCommand command, List<UserRow> rows, CancellationToken cancellationToken)
+    {
+        string? last = null;
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            rows.Add(new UserRow(r.GetInt64(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), r.GetString(5), NullableString(r, 6), r.GetBoolean(7)));
+            if (r.FieldCount > 8) last = r.GetString(8);
+        }
+        return last;
+    }
+
+    private async Task<List<UserSummary>> SummariesAsync(DbConnection connection, List<UserRow> rows, CancellationToken cancellationToken)
+    {
         var ids = rows.Select(row => row.Id).ToArray();
         var schools = await ReadMembershipsAsync(connection, "user_schools", "school_id", ids, cancellationToken);
         var programs = await ReadMembershipsAsync(connection, "user_programs", "program_id", ids, cancellationToken);
-        var users = rows.Select(row => new UserSummary(
+        return rows.Select(row => new UserSummary(
                 row.Username, row.FirstName, row.LastName, row.Email, SplitRoles(row.Roles), row.Grade,
                 schools.TryGetValue(row.Id, out var s) ? s : [],
                 programs.TryGetValue(row.Id, out var p) ? p : [],
                 row.Active))
             .ToList();
-        return new UserPage(users, total);
     }
 
     /// <summary>The two statements of a listing: the matching ids in page order (before LIMIT), and their count.</summary>

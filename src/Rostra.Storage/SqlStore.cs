@@ -65,7 +65,13 @@ internal abstract partial class SqlStore(TimeProvider time) : IRostraStore
     /// <summary>Adds a parameter holding a set of values for <see cref="InSet"/>.</summary>
     protected abstract void AddSet<T>(DbCommand command, string name, IReadOnlyCollection<T> values);
 
-    /// <summary>Appended to ORDER BY of names so both providers sort by code point (PostgreSQL would use the database's locale).</summary>
+    /// <summary>How many users a whole listing (an export, <c>users list</c>) reads per statement; tests make it small to cross many pages.</summary>
+    internal int ListingPageSize { get; set; } = 5_000;
+
+    /// <summary>
+    /// Appended to ORDER BY of names, and to comparisons with a key to page after, so both providers sort and compare by
+    /// code point (PostgreSQL would use the database's locale, and could not use its "C" indexes).
+    /// </summary>
     protected virtual string BinaryCollation => "";
 
     /// <summary>Inserts the errors of one import, numbered from 0 in their order.</summary>

@@ -13,7 +13,11 @@ public static class TestPostgres
     /// <summary>The connection string of the server (a role that may create databases).</summary>
     public static string Server => Environment.GetEnvironmentVariable("ROSTRA_TEST_PG") is { Length: > 0 } value ? value : DefaultServer;
 
-    /// <summary>Creates a fresh, empty database <c>rostra_test_&lt;guid&gt;</c>; dispose it to drop it.</summary>
+    /// <summary>
+    /// Creates a fresh, empty database <c>rostra_test_&lt;guid&gt;</c>; dispose it to drop it. It sorts text as a district's
+    /// server commonly does (en-US, where punctuation and case are secondary), not by code point, so SQL that forgets to
+    /// ask for code-point order shows it.
+    /// </summary>
     public static async Task<PostgresTestDatabase> CreateDatabaseAsync(CancellationToken cancellationToken = default)
     {
         var server = Server;
@@ -22,7 +26,7 @@ public static class TestPostgres
         {
             await using var connection = new NpgsqlConnection(server);
             await connection.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)

@@ -27,6 +27,7 @@ public sealed record PlanCounts(int Create, int Update, int Unchanged, int Deact
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
-    /// <summary>True when applying the plan writes nothing.</summary>
+    /// <summary>True when applying the plan writes nothing. Not part of the plan as printed or served (SPEC §10).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => Create + Update + Deactivate + Reactivate == 0;
 }

@@ -188,11 +188,14 @@ public static class FileValidator
         var emailsTask = emails.Count > 0 ? users.FindTakenEmailsAsync(emails, cancellationToken) : null;
         var takenUsernames = usernamesTask is null ? null : await usernamesTask;
         var takenEmails = emailsTask is null ? null : await emailsTask;
+        var ours = await FindOwnUsersAsync(takenUsernames, context, cancellationToken);
         foreach (var pending in batch)
         {
             var rowErrors = pending.Errors;
             if (pending.UsernameKey is not null && takenUsernames!.Contains(pending.UsernameKey))
-                (rowErrors ??= []).Add(Issues.UsernameTaken(pending.Row, pending.Username!));
+                (rowErrors ??= []).Add(ours.Contains(pending.UsernameKey)
+                    ? Issues.UsernameTakenInDistrict(pending.Row, pending.Username!, context.UserType)
+                    : Issues.UsernameTaken(pending.Row, pending.Username!));
             if (pending.EmailKey is not null && takenEmails!.Contains(pending.EmailKey))
                 (rowErrors ??= []).Add(Issues.EmailTaken(pending.Row, pending.Email!));
             if (rowErrors is null) continue;
@@ -201,6 +204,21 @@ public static class FileValidator
         }
         batch.Clear();
     }
+
+    /// <summary>
+    /// Of the usernames a create file takes, those of users of this district and type: most often a file of users the
+    /// district already has, uploaded to add new users when it meant to update them, and the row's message says so. Asked
+    /// only about taken usernames, so a file of new users costs no extra look-up; another district's user stays plainly taken.
+    /// </summary>
+    private static async Task<IReadOnlySet<string>> FindOwnUsersAsync(IReadOnlySet<string>? taken, ValidationContext context, CancellationToken cancellationToken)
+    {
+        if (taken is not { Count: > 0 } || context.Roster is null) return EmptyKeys;
+        var found = await context.Roster.FindUsersAsync([.. taken], cancellationToken);
+        return found.Where(u => string.Equals(u.DistrictId, context.District.Id, StringComparison.Ordinal) && u.UserType == context.UserType)
+            .Select(u => u.Username.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static readonly IReadOnlySet<string> EmptyKeys = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// The plan of an update or sync file as it is read: each batch's usernames and emails looked up at once, each

@@ -161,6 +161,12 @@ public static class Issues
     public static ImportIssue UsernameTaken(int row, string value) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameTaken,
         "This username already belongs to a user on the platform. Choose a different username.", value);
 
+    /// <summary>A file adding new users names one the district already has, of the same type: it was meant to update them.</summary>
+    public static ImportIssue UsernameTakenInDistrict(int row, string value, UserType type) => new(row, Column.Username.HeaderName(), IssueCodes.UsernameTaken,
+        $"This username already belongs to a {type.DisplayName().ToLowerInvariant()} of your district, and this file only adds new users. " +
+        "To change the users you already have, upload the file again and choose “Add new and update existing users” (on the command line, --mode update).",
+        value);
+
     public static ImportIssue EmailInvalid(int row, string value) => new(row, Column.Email.HeaderName(), IssueCodes.EmailInvalid,
         "This is not a valid email address. Write it like name@school.org, without spaces.", value);
 

@@ -4,7 +4,8 @@ namespace Rostra.Core.Validation;
 
 /// <summary>
 /// What a file is validated against: the district, its schools, the platform's users, the limits. An update or sync
-/// (<see cref="Mode"/>) also needs <see cref="Roster"/> to compare rows with the users they name, the import's
+/// (<see cref="Mode"/>) also needs <see cref="Roster"/> to compare rows with the users they name (a create file uses it, when
+/// given, only to tell the district's own users apart among taken usernames), the import's
 /// <see cref="ProgramId"/>, and hands its plan to <see cref="Plan"/>.
 /// </summary>
 public sealed record ValidationContext(

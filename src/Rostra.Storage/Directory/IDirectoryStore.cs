@@ -39,6 +39,12 @@ public interface IDirectoryStore : IUserLookup
 
     Task<UserPage> ListUsersAsync(UserQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every user of the district (of one role when <paramref name="type"/> is set), by username, read a page at a time
+    /// after the last username read: no total is counted, and the work per page does not grow with how far it is.
+    /// </summary>
+    IAsyncEnumerable<UserSummary> ReadAllUsersAsync(string districtId, string? type, CancellationToken cancellationToken);
+
     // API tokens: only a SHA-256 of the token is stored (listing and revoking: ISignInStore).
     Task AddTokenAsync(long userId, byte[] tokenHash, CancellationToken cancellationToken);
 

@@ -250,12 +250,17 @@ internal static class FileCommands
             }
 
             await cli.Out.WriteLineAsync(Summary(status, result, imported, errors));
-            if (Mode.HasPlan() && result.Plan is { } plan)
+            // Once imported, the summary says what the plan did; before, the plan says what it would do.
+            if (status != "imported" && Mode.HasPlan() && result.Plan is { } plan)
             {
                 var c = plan.Counts;
                 string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
-                var top = c.Update > 0 && plan.TopChange is { } change ? $" — {TopChangeWords.Describe(change, c.Update)} —" : ",";
+                var words = c.Update > 0 && plan.TopChange is { } change ? TopChangeWords.Describe(change, c.Update) : null;
+                var top = words is null ? "," : $" — {words} —";
                 await cli.Out.WriteLineAsync($"Plan ({Mode.Slug()}): {N(c.Create)} new, {N(c.Update)} updated{top} {N(c.Unchanged)} unchanged, {N(c.Deactivate)} to deactivate, {N(c.Reactivate)} to reactivate.");
+                // Said before the import refuses it: the number is stated by the person, never put in a command to copy.
+                if (status == "valid" && Roster.RosterSettings.FromEnvironment().CheckThreshold(plan, null) is { } over)
+                    await cli.Out.WriteLineAsync($"{over.Message} On the command line, the import needs --allow-deactivations {N(c.Deactivate)}.");
             }
             foreach (var warning in result.Warnings) await cli.Out.WriteLineAsync(WarningLine(warning));
             foreach (var group in errors.GroupBy(e => e.Row))
@@ -268,6 +273,8 @@ internal static class FileCommands
                     await cli.Error.WriteLineAsync($"  {where}{e.Message}{value} [{e.Code}]");
                     if (e.Code == IssueCodes.HeaderWrongTemplate)
                         await cli.Error.WriteLineAsync("  On the command line the user type is --type student, --type teacher or --type school-admin.");
+                    if (e.Code == IssueCodes.ImportDeactivationThreshold && result.Plan is { } over)
+                        await cli.Error.WriteLineAsync($"  On the command line, the import needs --allow-deactivations {over.Counts.Deactivate.ToString(CultureInfo.InvariantCulture)}.");
                 }
             }
         }
@@ -275,6 +282,14 @@ internal static class FileCommands
         /// <summary>The first line: what happened to the file, and what to do next.</summary>
         private string Summary(string status, ValidationResult result, int imported, IReadOnlyList<ImportIssue> errors)
         {
+            if (status == "imported" && Mode.HasPlan() && result.Plan is { } done)
+            {
+                var c = done.Counts;
+                string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
+                var where = programName is null ? district.Name : $"{programName} ({district.Name})";
+                return $"{file.Name}: the changes were saved in {where}: {N(c.Create)} new, {N(c.Update)} updated, {N(c.Deactivate)} deactivated, " +
+                    $"{N(c.Reactivate)} reactivated, {N(c.Unchanged)} unchanged.";
+            }
             if (status == "imported")
             {
                 var kind = type switch
@@ -288,7 +303,9 @@ internal static class FileCommands
             }
             if (status == "valid")
             {
-                return $"{file.Name}: {Plural(result.Rows, "row")}, no errors. It is ready to import: rostra import {Quote(file.Name)} --district {district.Id} --type {type.Slug()}";
+                // The command to run next in the same mode: without it, a file of existing users is all username.taken.
+                var mode = Mode == ImportMode.Create ? "" : $" --mode {Mode.Slug()}";
+                return $"{file.Name}: {Plural(result.Rows, "row")}, no errors. It is ready to import: rostra import {Quote(file.Name)} --district {district.Id} --type {type.Slug()}{mode}";
             }
             if (errors.Any(e => e.Code == IssueCodes.DistrictRosterSynced))
             {

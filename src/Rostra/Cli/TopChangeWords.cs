@@ -10,8 +10,10 @@ namespace Rostra.Cli;
 internal static class TopChangeWords
 {
     /// <param name="updated">The plan's count of updated users, the "them" of the phrase.</param>
-    public static string Describe(TopChange change, int updated)
+    /// <returns>Null when no two updated users share the change: one change of several picked out would only mislead.</returns>
+    public static string? Describe(TopChange change, int updated)
     {
+        if (change.Count < 2 && updated > 1) return null;
         var field = string.Join(' ', change.Field.Split(' ').Select(w => w.Length > 1 && w.All(char.IsUpper) ? w : w.ToLowerInvariant()));
         var what = $"{field} {Value(change.From)} → {Value(change.To)}";
         if (change.Count >= updated) return updated == 1 ? what : $"{what} for all of them";

@@ -10,8 +10,6 @@ namespace Rostra.Cli;
 /// <summary><c>rostra users list</c>: a district's users as CSV or JSON.</summary>
 internal static class UsersCommand
 {
-    private const int PageSize = 5000;
-
     /// <summary>
     /// <c>rostra users export</c>: the district's active users of one type in that type's template columns, Password blank,
     /// formula-safe; uploaded again unchanged in update or sync mode, the file plans no change.
@@ -60,27 +58,22 @@ internal static class UsersCommand
             if (json) await cli.Out.WriteAsync('[');
             else CsvExport.WriteRecord(cli.Out, ["username", "firstName", "lastName", "email", "roles", "grade", "schoolIds", "programs", "active"]);
             var first = true;
-            for (var offset = 0; ; offset += PageSize)
+            await foreach (var user in cli.Store.ReadAllUsersAsync(d.Id, role, ct))
             {
-                var page = await cli.Store.ListUsersAsync(new UserQuery(d.Id, role, Offset: offset, Limit: PageSize), ct);
-                foreach (var user in page.Users)
+                if (json)
                 {
-                    if (json)
-                    {
-                        await cli.Out.WriteAsync(first ? "\n  " : ",\n  ");
-                        await cli.Out.WriteAsync(JsonSerializer.Serialize(user, CliJson.Compact));
-                    }
-                    else
-                    {
-                        CsvExport.WriteRecord(cli.Out,
-                        [
-                            user.Username, user.FirstName, user.LastName, user.Email, string.Join(',', user.Roles), user.Grade,
-                            string.Join(',', user.SchoolIds), string.Join(',', user.Programs), user.Active ? "true" : "false",
-                        ]);
-                    }
-                    first = false;
+                    await cli.Out.WriteAsync(first ? "\n  " : ",\n  ");
+                    await cli.Out.WriteAsync(JsonSerializer.Serialize(user, CliJson.Compact));
                 }
-                if (page.Users.Count < PageSize) break;
+                else
+                {
+                    CsvExport.WriteRecord(cli.Out,
+                    [
+                        user.Username, user.FirstName, user.LastName, user.Email, string.Join(',', user.Roles), user.Grade,
+                        string.Join(',', user.SchoolIds), string.Join(',', user.Programs), user.Active ? "true" : "false",
+                    ]);
+                }
+                first = false;
             }
             if (json) await cli.Out.WriteLineAsync(first ? "]" : "\n]");
             return ExitCodes.Ok;

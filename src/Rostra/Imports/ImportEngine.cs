@@ -339,6 +339,13 @@ public sealed class ImportEngine(
             logger.LogError(e, "Import {ImportId}: chunk {Chunk} could not be decrypted.", chunk.ImportId, chunk.ChunkNo);
             await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, ImportMessages.Failed);
         }
+        catch (Exception e) when (Storage.StoreErrors.IsOutOfSpace(e))
+        {
+            // The hashes could not be saved: a full database stays full, and hashing the chunk again would only end here
+            // again. Anything else (a dropped connection) lets the lease lapse and another worker hashes the chunk.
+            logger.LogError(e, "Import {ImportId}: the hashes of chunk {Chunk} could not be saved; the database is out of space.", chunk.ImportId, chunk.ChunkNo);
+            await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, ImportMessages.OutOfSpace);
+        }
         finally
         {
             live.ForgetChunk(chunk.ImportId, chunk.ChunkNo);

@@ -68,7 +68,7 @@ public sealed class RosterBrowserTests(BrowserFixture fixture) : BrowserTest(fix
         await Expect(import.ResultsText).ToContainTextAsync("grades.csv: 1 new, 3 updated — grade 3 → 4 for 2 of them — 1 unchanged, 0 to deactivate, 0 to reactivate.");
         await Expect(import.ChangesCaption).ToHaveTextAsync(new Regex("of 5$", RegexOptions.None, TimeSpan.FromSeconds(1)));
         await Expect(import.ChangeRows.Filter(new() { HasText = $"ana.{district.Suffix}" })).ToContainTextAsync("Grade: 3 → 4");
-        await Expect(import.ChangeRows.Filter(new() { HasText = $"cy.{district.Suffix}" })).ToContainTextAsync("create");
+        await Expect(import.ChangeRows.Filter(new() { HasText = $"cy.{district.Suffix}" })).ToContainTextAsync("new");
         await AssertNoSidewaysScrollAsync(page, "The plan");
         await KeepScreenshotAsync(page, "update-plan");
         await Axe.AssertAccessibleAsync(page, "the plan of an update before CONFIRM");
@@ -190,6 +190,95 @@ public sealed class RosterBrowserTests(BrowserFixture fixture) : BrowserTest(fix
         Assert.True(format.IsWorkbook);
         Assert.Contains(Rostra.Core.Csv.CsvFile.ReadRecords(workbook, format), r => r.Fields[0] == "=Ana" && r.Fields[2] == $"ana.{district.Suffix}");
     });
+
+    [Theory]
+    [InlineData("desktop")]
+    [InlineData("phone")]
+    public Task A_roster_exported_edited_and_synced_shows_each_change_in_the_plans_numbers_and_is_reverted_as_it_was(string viewport) =>
+        WithPageAsync(Viewports.Named(viewport), async page =>
+    {
+        // Issue 9 as a district does it: 30 students; export; three grades changed, one student moved to another
+        // school, two rows deleted, one added; a sync; the plan read, confirmed, seen on Users, reverted.
+        var district = await Fixture.CreateDistrictAsync();
+        for (var i = 1; i <= 30; i++) await Fixture.AddStudentAsync(district, $"s{i:00}.{district.Suffix}", $"Student{i}", "Lopez");
+        await SignInAsync(page, district.Admin);
+        var users = await UsersPage.GotoAsync(page, district.ProgramId);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByLabel("Student users as CSV").ClickAsync());
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync())).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
+        Assert.Equal(31, lines.Count);
+        string Of(int i) => $"s{i:00}.{district.Suffix}";
+        string Edit(string line, int column, string value)
+        {
+            var cells = line.Split(',');
+            cells[column] = value;
+            return string.Join(',', cells);
+        }
+        int At(int i) => lines.FindIndex(l => l.Contains($",{Of(i)},", StringComparison.Ordinal));
+        // Three grades, each a different change: none is picked out as the common one.
+        lines[At(1)] = Edit(lines[At(1)], 4, "4");
+        lines[At(2)] = Edit(lines[At(2)], 4, "2");
+        lines[At(3)] = Edit(lines[At(3)], 4, "5");
+        lines[At(4)] = Edit(Edit(lines[At(4)], 4, "6"), 5, district.MiddleSchool);
+        lines.RemoveAt(At(29));
+        lines.RemoveAt(At(30));
+        lines.Add($"Zoe,Kim,zoe.{district.Suffix},Secret-Pass9!,3,{district.ElementarySchool},");
+
+        var import = await UploadAsync(page, district, Sync, "roster.csv", string.Join("\r\n", lines) + "\r\n");
+
+        await Expect(import.ResultsText).ToContainTextAsync("roster.csv: 1 new, 4 updated, 24 unchanged, 2 to deactivate, 0 to reactivate.");
+        await Expect(import.ChangesCaption).ToHaveTextAsync("Showing 1–20 of 31");
+        // Who is deactivated, in a choice of the table, counted as the summary counts.
+        var show = page.GetByLabel("Show", new() { Exact = true });
+        await Expect(show.Locator("option")).ToHaveTextAsync(["All (31)", "Only new (1)", "Only updated (4)", "Only unchanged (24)", "Only to deactivate (2)"]);
+        await show.SelectOptionAsync("deactivate");
+        await Expect(import.ChangesCaption).ToHaveTextAsync("Showing 1–2 of 2 to deactivate");
+        await Expect(import.ChangeRows).ToHaveCountAsync(2);
+        await Expect(import.ChangeRows.Filter(new() { HasText = Of(29) })).ToContainTextAsync("to deactivate");
+        await Expect(import.ChangeRows.Filter(new() { HasText = Of(30) })).ToContainTextAsync("to deactivate");
+        await show.SelectOptionAsync("update");
+        var moved = import.ChangeRows.Filter(new() { HasText = Of(4) });
+        await Expect(moved).ToContainTextAsync("updated");
+        await Expect(moved).ToContainTextAsync($"School ID: {district.ElementarySchool} → {district.MiddleSchool}");
+        // On a phone too, the action and the change are on the screen, not off to the side of the table.
+        await AssertOnScreenAsync(page, moved.GetByText($"School ID: {district.ElementarySchool} → {district.MiddleSchool}"), "The change of a moved student");
+        await AssertNoSidewaysScrollAsync(page, "The plan of a sync");
+        await Axe.AssertAccessibleAsync(page, "the plan of a sync with its choice of changes");
+        await KeepScreenshotAsync(page, "sync-plan");
+
+        await import.ConfirmButton.ClickAsync();
+        await Expect(import.SuccessTitle).ToHaveTextAsync("The changes were saved");
+        await Expect(import.SuccessDialog).ToContainTextAsync("roster.csv: 1 new, 4 updated, 2 deactivated, 0 reactivated, 24 unchanged.");
+        await import.CloseDialogAsync(import.SuccessDialog);
+        await Expect(import.ResultsText).ToHaveTextAsync("roster.csv: 1 new, 4 updated, 2 deactivated, 0 reactivated, 24 unchanged.");
+
+        users = await UsersPage.GotoAsync(page, district.ProgramId);
+        var gone = users.Rows.Filter(new() { HasText = Of(29) });
+        await Expect(gone).ToContainTextAsync("Inactive");
+        await AssertOnScreenAsync(page, gone.GetByText("Inactive"), "An inactive student's status");
+        await AssertNoSidewaysScrollAsync(page, "Users after a sync");
+        await Expect(users.Rows.Filter(new() { HasText = $"zoe.{district.Suffix}" })).ToHaveCountAsync(1);
+
+        var history = await HistoryPage.GotoAsync(page, district.ProgramId);
+        await history.Revert("roster.csv").ClickAsync();
+        await Expect(history.RevertConfirm).ToContainTextAsync("The 1 user it created will be removed");
+        await history.RevertYes.ClickAsync();
+        await Expect(history.RevertDone).ToContainTextAsync("7 users put back as they were before it");
+
+        users = await UsersPage.GotoAsync(page, district.ProgramId);
+        await Expect(users.Rows.Filter(new() { HasText = $"zoe.{district.Suffix}" })).ToHaveCountAsync(0);
+        await Expect(users.Rows.Filter(new() { HasText = "Inactive" })).ToHaveCountAsync(0);
+        await Expect(users.Rows.Filter(new() { HasText = Of(4) })).ToContainTextAsync(district.ElementarySchool);
+        await Expect(users.Rows.Filter(new() { HasText = Of(1) }).Locator("td[data-label=Grade]")).ToHaveTextAsync("3");
+    });
+
+    /// <summary>Fails when <paramref name="element"/> lies outside the window's width: it would need a sideways scroll to be read.</summary>
+    private static async Task AssertOnScreenAsync(IPage page, ILocator element, string what)
+    {
+        await element.ScrollIntoViewIfNeededAsync();
+        var box = await element.BoundingBoxAsync() ?? throw new InvalidOperationException($"{what} is not shown.");
+        var width = page.ViewportSize?.Width ?? 0;
+        Assert.True(box.X >= 0 && box.X + box.Width <= width, $"{what} is at {box.X}–{box.X + box.Width}px on a {width}px screen: out of sight.");
+    }
 
     /// <summary>Presses Tab until the focus is on the element described.</summary>
     private static async Task TabToAsync(IPage page, string tag, string? text, string? id = null)

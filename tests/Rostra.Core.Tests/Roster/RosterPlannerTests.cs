@@ -185,6 +185,32 @@ public sealed class RosterPlannerTests
     }
 
     [Fact]
+    public async Task A_file_of_the_districts_own_users_uploaded_to_add_new_users_says_to_update_them_instead()
+    {
+        // The exported file uploaded again with the default choice: "choose a different username" would send a
+        // secretary renaming every student; the message says the file only adds, and which choice updates.
+        var roster = new RosterUsers(
+            RosterUsers.Student(1, "ann.lee"),
+            RosterUsers.Student(2, "bo.li", email: "bo@jefferson.org", district: "jefferson-usd"),
+            RosterUsers.Staff(3, Roles.Teacher, "cy.ray", email: "cy@lincoln.org"));
+
+        var result = await roster.Validate(ImportMode.Create, UserType.Student, StudentHeader,
+            Student(username: "Ann.Lee", email: ""),
+            Student(first: "Bo", last: "Li", username: "bo.li", email: ""),
+            Student(first: "Cy", last: "Ray", username: "cy.ray", email: ""));
+
+        Assert.Equal("2:Username:username.taken 3:Username:username.taken 4:Username:username.taken", Codes(result));
+        Assert.Equal(
+            "This username already belongs to a student of your district, and this file only adds new users. To change the users you " +
+            "already have, upload the file again and choose “Add new and update existing users” (on the command line, --mode update).",
+            result.Errors[0].Message);
+        Assert.Equal("Ann.Lee", result.Errors[0].Value);
+        // Another district's user, or one of ours of another type, is plainly taken: nothing to update here.
+        Assert.Equal("This username already belongs to a user on the platform. Choose a different username.", result.Errors[1].Message);
+        Assert.Equal("This username already belongs to a user on the platform. Choose a different username.", result.Errors[2].Message);
+    }
+
+    [Fact]
     public async Task Sync_deactivates_the_active_users_of_the_type_the_file_leaves_out_and_reactivates_the_listed_ones()
     {
         var roster = new RosterUsers(

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Rostra.Core;
+using Rostra.Imports;
 using Rostra.Storage;
 using Rostra.TestSupport;
 using Rostra.Tests.Web;
@@ -77,6 +78,48 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
             await web.DisposeAsync();
             await inner.DisposeAsync();
             if (pgName is not null) await TestPostgres.DropDatabaseAsync(pgName);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_database_when_a_chunks_hashes_are_saved_fails_the_import_saying_so_instead_of_hashing_it_again()
+    {
+        var folder = Directory.CreateTempSubdirectory("rostra-fault-").FullName;
+        var connection = Path.Combine(folder, "rostra.db");
+        var inner = StoreFactory.Open(connection);
+        FaultingStore.Connections[inner] = connection;
+        await inner.MigrateAsync(default);
+        var faults = FaultingStore.Wrap(inner, "sqlite");
+        var web = await WebApp.StartAsync(settings => settings with { Store = faults.Store, Development = false }, folder);
+        try
+        {
+            var count = await RunAsync(web, faults, "sqlite", failAt: null);
+            var save = count.Calls.ToList().IndexOf(nameof(IJobStore.SaveChunkHashesAsync)) + 1;
+            Assert.True(save > 0, $"No chunk's hashes were saved: {string.Join(", ", count.Calls)}");
+
+            var district = await web.CreateDistrictAsync();
+            using var client = web.Client(district.AdminToken);
+            faults.Arm(save, fault: new SqliteException("SQLite Error 13: 'database or disk is full'.", 13));
+            // Hashing may start before CONFIRM, so the confirm may come after the import has already ended.
+            var view = await WebApp.UploadAndWaitAsync(client, "student", district.Students(30));
+            var id = view.GetProperty("id").GetGuid();
+            if (view.GetProperty("status").GetString() == ImportStatus.Valid)
+            {
+                using var confirm = await client.PostAsync($"/api/imports/{id}/confirm", null);
+            }
+            view = await WebApp.WaitAsync(client, id);
+            var (_, faulted, call, calls) = faults.Disarm();
+            Assert.True(faulted, $"The save of hashes was not reached: {string.Join(", ", calls)}");
+            Assert.Equal(nameof(IJobStore.SaveChunkHashesAsync), call);
+            Assert.Equal((ImportStatus.Failed, ImportMessages.OutOfSpace, 0), (view.GetProperty("status").GetString(), Message(view), await CountStudentsAsync(client)));
+            // The chunk was not hashed again: its save was tried once.
+            Assert.Single(calls, c => c == nameof(IJobStore.SaveChunkHashesAsync));
+            await AssertIntactAsync(inner, "sqlite");
+        }
+        finally
+        {
+            await web.DisposeAsync();
+            await inner.DisposeAsync();
         }
     }
 
@@ -199,6 +242,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
         private string provider = "";
         private int? failAt = -1;
         private int? progressFailAt;
+        private DbException? given;
         private int writes;
         private int progressWrites;
         private string? faultedCall;
@@ -217,11 +261,12 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
             return faults;
         }
 
-        public void Arm(int? k, int? progressK = null)
+        public void Arm(int? k, int? progressK = null, DbException? fault = null)
         {
             lock (gate)
             {
                 failAt = k;
+                given = fault;
                 progressFailAt = progressK;
                 writes = 0;
                 progressWrites = 0;
@@ -285,14 +330,14 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
             }
         }
 
-        /// <summary>What the database throws when its disk is full or its connection drops, in turn.</summary>
-        private DbException Fault(int k) => (k % 2, provider) switch
+        /// <summary>What the database throws when its disk is full or its connection drops, in turn (or the fault given to <see cref="Arm"/>).</summary>
+        private DbException Fault(int k) => given ?? ((k % 2, provider) switch
         {
             (0, "sqlite") => new SqliteException("SQLite Error 13: 'database or disk is full'.", 13),
             (_, "sqlite") => new SqliteException("SQLite Error 10: 'disk I/O error'.", 10),
             (0, _) => new NpgsqlException("Exception while reading from stream", new EndOfStreamException("The connection was terminated.")),
             _ => new PostgresException("could not extend file: No space left on device", "ERROR", "ERROR", "53100"),
-        };
+        });
 
         private static object Faulted(Type returnType, Exception exception)
         {

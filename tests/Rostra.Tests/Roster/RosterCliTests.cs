@@ -92,9 +92,41 @@ public sealed class RosterCliTests
         var allowed = await box.RunAsync("import", one, "--district", "lincoln", "--type", "student", "--mode", "sync", "--allow-deactivations", "11");
 
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
-        Assert.Contains("11 to deactivate", allowed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("11 deactivated", allowed.Stdout, StringComparison.Ordinal);
         var after = Json(await CliSandbox.Ok(box.RunAsync("users", "list", "--district", "lincoln", "--type", "student", "--format", "json")));
         Assert.Equal(11, after.EnumerateArray().Count(u => !u.GetProperty("active").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task A_sync_in_words_gives_the_command_in_its_mode_the_number_to_allow_and_then_what_it_did()
+    {
+        await using var box = await CliSandbox.CreateAsync("sqlite");
+        await box.SetUpDistrictAsync();
+        var rows = Enumerable.Range(1, 13).Select(i => $"S{i},Lee,stu{i},Secret#{i:000},3,1001,");
+        await CliSandbox.Ok(box.RunAsync("import", box.WriteFile("all.csv", TestTemplates.StudentHeader + "\r\n" + string.Join("\r\n", rows) + "\r\n"),
+            "--district", "lincoln", "--type", "student"));
+        // Two students move up, one grade each way: no change is shared, so none is picked out as the common one.
+        var two = box.WriteFile("two.csv", TestTemplates.StudentHeader + "\r\nS1,Lee,stu1,,4,1001,\r\nS2,Lee,stu2,,5,1001,\r\n");
+
+        var check = await CliSandbox.Ok(box.RunAsync("validate", two, "--district", "lincoln", "--type", "student", "--mode", "sync"));
+        var refused = await box.RunAsync("import", two, "--district", "lincoln", "--type", "student", "--mode", "sync");
+        var refusedJson = await box.RunAsync("import", two, "--district", "lincoln", "--type", "student", "--mode", "sync", "--format", "json");
+
+        // The command to copy keeps the mode (without it every row is username.taken); the number is said, not put in it.
+        Assert.Contains("It is ready to import: rostra import two.csv --district lincoln --type student --mode sync\n", check.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("Plan (sync): 0 new, 2 updated, 0 unchanged, 11 to deactivate, 0 to reactivate.", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("This file would deactivate 11 users, more than the 10 that can be deactivated without a check.", check.Stdout, StringComparison.Ordinal);
+        Assert.Contains("On the command line, the import needs --allow-deactivations 11.", check.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("On the command line, the import needs --allow-deactivations 11.", refused.Stderr, StringComparison.Ordinal);
+        // The plan prints exactly its five counts.
+        var plan = Json(refusedJson).GetProperty("plan");
+        Assert.Equal(["create", "update", "unchanged", "deactivate", "reactivate"], plan.EnumerateObject().Select(p => p.Name));
+
+        var done = await CliSandbox.Ok(box.RunAsync("import", two, "--district", "lincoln", "--type", "student", "--mode", "sync", "--allow-deactivations", "11"));
+
+        Assert.Contains(": 0 new, 2 updated, 11 deactivated, 0 reactivated, 0 unchanged.", done.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("successfully imported", done.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

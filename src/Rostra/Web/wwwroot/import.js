@@ -318,7 +318,9 @@
   }
 
   // The plan's most common change, as the command line writes it (TopChangeWords.cs): "grade 4 → 5 for 310 of them".
+  // Null when no two updated users share it: one change of several picked out would only mislead.
   function topChangeWords(change, updated) {
+    if (change.count < 2 && updated > 1) return null;
     const field = change.field.split(' ').map(w => w.length > 1 && w === w.toUpperCase() ? w : w.toLowerCase()).join(' ');
     const value = v => (v == null || v === '' ? '(blank)' : v);
     const what = `${field} ${value(change.from)} → ${value(change.to)}`;
@@ -334,7 +336,8 @@
     const plan = item.plan;
     let allow = null;
     if (plan) {
-      const top = plan.update > 0 && plan.topChange ? ` — ${topChangeWords(plan.topChange, plan.update)} —` : ',';
+      const words = plan.update > 0 && plan.topChange ? topChangeWords(plan.topChange, plan.update) : null;
+      const top = words ? ` — ${words} —` : ',';
       $('results-text').textContent =
         `${item.fileName}: ${numbers.format(plan.create)} new, ${numbers.format(plan.update)} updated${top} ${numbers.format(plan.unchanged)} unchanged, ` +
         `${numbers.format(plan.deactivate)} to deactivate, ${numbers.format(plan.reactivate)} to reactivate. Nothing is saved until you confirm.`;
@@ -353,7 +356,7 @@
       box.addEventListener('change', () => { confirm.disabled = !box.checked; allow = box.checked ? plan.deactivate : null; });
       $('results-actions').append(box, label);
     }
-    if (plan) showChanges(item.id);
+    if (plan) showChanges(item.id, plan);
     const other = button('Choose another file', 'button', async () => {
       other.disabled = true;
       await post(`/api/imports/${item.id}/cancel`);
@@ -390,8 +393,13 @@
     showProblem('The import could not start', (body && body.message) || `The server answered ${response.status}. Reload the page and try again.`);
   }
 
+  // What a confirmed update or sync did, in the plan's own words and numbers.
+  const planDone = (plan) =>
+    `${numbers.format(plan.create)} new, ${numbers.format(plan.update)} updated, ${numbers.format(plan.deactivate)} deactivated, ` +
+    `${numbers.format(plan.reactivate)} reactivated, ${numbers.format(plan.unchanged)} unchanged`;
+
   function showCompleted(item) {
-    showResults('Import complete', `${usersImported(item.imported)} from ${item.fileName}.`, 'success');
+    showResults('Import complete', item.plan ? `${item.fileName}: ${planDone(item.plan)}.` : `${usersImported(item.imported)} from ${item.fileName}.`, 'success');
     const link = document.createElement('a');
     link.href = root.dataset.usersUrl;
     link.className = 'button';
@@ -406,8 +414,13 @@
   }
 
   function openSuccess(item) {
-    $('success-title').textContent = usersImported(item.imported);
-    $('success-text').textContent = `They now have access to ${root.dataset.programName}. You will find them on the USERS page.`;
+    if (item.plan) {
+      $('success-title').textContent = 'The changes were saved';
+      $('success-text').textContent = `${item.fileName}: ${planDone(item.plan)}. You will find them on the USERS page; Import History can undo this import.`;
+    } else {
+      $('success-title').textContent = usersImported(item.imported);
+      $('success-text').textContent = `They now have access to ${root.dataset.programName}. You will find them on the USERS page.`;
+    }
     openDialog($('success-dialog'), results);
   }
 
@@ -896,9 +909,16 @@
     return fetch(url, { method: 'POST', headers, body: body == null ? undefined : JSON.stringify(body) });
   }
 
-  // The changes of an update or sync before CONFIRM, a page at a time.
-  async function showChanges(id, offset = 0) {
-    const response = await fetch(`/api/imports/${id}/changes?offset=${offset}&limit=20`, { headers: { Accept: 'application/json' } });
+  // The changes of an update or sync before CONFIRM, a page at a time, all of them or one action only. The actions
+  // in the words of the plan's summary, so the counts read the same in both.
+  const ACTIONS = [
+    ['create', 'new'], ['update', 'updated'], ['unchanged', 'unchanged'], ['deactivate', 'to deactivate'], ['reactivate', 'to reactivate'],
+  ];
+  const actionWords = (slug) => (ACTIONS.find(([a]) => a === slug) || [slug, slug])[1];
+
+  async function showChanges(id, plan, offset = 0, action = '') {
+    const query = `offset=${offset}&limit=20${action ? `&action=${action}` : ''}`;
+    const response = await fetch(`/api/imports/${id}/changes?${query}`, { headers: { Accept: 'application/json' } });
     if (!response.ok) return;
     const page = await response.json();
     let section = $('changes');
@@ -908,10 +928,31 @@
       section.setAttribute('aria-label', 'Changes');
       $('results-actions').after(section);
     }
+    const show = document.createElement('select');
+    show.id = 'changes-action';
+    const everything = plan.create + plan.update + plan.unchanged + plan.deactivate + plan.reactivate;
+    show.append(new Option(`All (${numbers.format(everything)})`, ''));
+    for (const [slug, words] of ACTIONS) {
+      if (plan[slug] > 0) show.append(new Option(`Only ${words} (${numbers.format(plan[slug])})`, slug));
+    }
+    show.value = action;
+    show.addEventListener('change', () => showChanges(id, plan, 0, show.value).then(() => $('changes-action')?.focus()));
+    const showLabel = document.createElement('label');
+    showLabel.htmlFor = show.id;
+    showLabel.textContent = 'Show';
+    const field = document.createElement('div');
+    field.className = 'field';
+    field.append(showLabel, show);
+    const filter = document.createElement('div');
+    filter.className = 'changes-filter';
+    filter.append(field);
+
     const table = document.createElement('table');
-    table.className = 'table';
+    // On a phone each change is a card of labelled lines: the action and the change never hide off to the side.
+    table.className = 'table table-cards';
     const head = table.createTHead().insertRow();
-    for (const name of ['Row', 'Username', 'Action', 'Changes']) {
+    const columns = ['Row', 'Username', 'Action', 'Changes'];
+    for (const name of columns) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.textContent = name;
@@ -920,25 +961,26 @@
     const body = table.createTBody();
     for (const item of page.items) {
       const tr = body.insertRow();
-      tr.insertCell().textContent = item.row == null ? '' : item.row;
-      tr.insertCell().textContent = item.username;
-      tr.insertCell().textContent = item.action;
-      tr.insertCell().textContent = item.changes.map(c => c.field === 'Password' ? 'Password changes' : `${c.field}: ${c.from ?? '(blank)'} → ${c.to ?? '(blank)'}`).join('; ');
+      tr.append(
+        cell(item.row == null ? '' : String(item.row), null, 'Row'),
+        cell(item.username, null, 'Username'),
+        cell(actionWords(item.action), null, 'Action'),
+        cell(item.changes.map(c => c.field === 'Password' ? 'Password changes' : `${c.field}: ${c.from ?? '(blank)'} → ${c.to ?? '(blank)'}`).join('; '), null, 'Changes'));
     }
     const caption = document.createElement('p');
-    caption.textContent = `Changes ${numbers.format(page.total === 0 ? 0 : offset + 1)}–${numbers.format(offset + page.items.length)} of ${numbers.format(page.total)}`;
+    const which = action ? ` ${actionWords(action)}` : '';
+    caption.textContent = `Showing ${numbers.format(page.total === 0 ? 0 : offset + 1)}–${numbers.format(offset + page.items.length)} of ${numbers.format(page.total)}${which}`;
     const nav = document.createElement('div');
     nav.className = 'actions';
-    if (offset > 0) nav.append(button('‹ Previous', 'button', () => showChanges(id, Math.max(0, offset - 20))));
-    if (offset + page.items.length < page.total) nav.append(button('Next ›', 'button', () => showChanges(id, offset + 20)));
-    // A wide table scrolls inside its own box on a phone, not the page.
+    if (offset > 0) nav.append(button('‹ Previous', 'button', () => showChanges(id, plan, Math.max(0, offset - 20), action)));
+    if (offset + page.items.length < page.total) nav.append(button('Next ›', 'button', () => showChanges(id, plan, offset + 20, action)));
     const wrap = document.createElement('div');
     wrap.className = 'table-wrap';
     wrap.tabIndex = 0;
     wrap.setAttribute('role', 'region');
     wrap.setAttribute('aria-label', 'Changes table');
     wrap.append(table);
-    section.replaceChildren(caption, wrap, nav);
+    section.replaceChildren(filter, caption, wrap, nav);
   }
 
   function button(text, className, onClick) {
