@@ -23,11 +23,7 @@ public sealed partial class FaultInjectionTests
     [Fact]
     public async Task A_sqlite_file_that_cannot_grow_during_the_final_write_fails_the_import_saying_so_and_it_imports_once_there_is_room()
     {
-        var folder = Directory.CreateTempSubdirectory("rostra-full-").FullName;
-        var path = Path.Combine(folder, "rostra.db");
-        var inner = StoreFactory.Open(path);
-        FaultingStore.Connections[inner] = path;
-        await inner.MigrateAsync(default);
+        var (folder, path, inner) = await OpenSqliteAsync();
         var seam = FinalWriteSeam.Wrap(inner);
         long unlimited;
         await using (var probe = new SqliteConnection($"Data Source={path};Pooling=False"))

@@ -84,11 +84,7 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
     [Fact]
     public async Task A_full_database_when_a_chunks_hashes_are_saved_fails_the_import_saying_so_instead_of_hashing_it_again()
     {
-        var folder = Directory.CreateTempSubdirectory("rostra-fault-").FullName;
-        var connection = Path.Combine(folder, "rostra.db");
-        var inner = StoreFactory.Open(connection);
-        FaultingStore.Connections[inner] = connection;
-        await inner.MigrateAsync(default);
+        var (folder, path, inner) = await OpenSqliteAsync();
         var faults = FaultingStore.Wrap(inner, "sqlite");
         var web = await WebApp.StartAsync(settings => settings with { Store = faults.Store, Development = false }, folder);
         try
@@ -121,6 +117,17 @@ public sealed partial class FaultInjectionTests(ITestOutputHelper output)
             await web.DisposeAsync();
             await inner.DisposeAsync();
         }
+    }
+
+    /// <summary>A migrated SQLite store in a folder of its own, known to <see cref="FaultingStore.Connections"/>.</summary>
+    private static async Task<(string Folder, string Path, IRostraStore Store)> OpenSqliteAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("rostra-fault-").FullName;
+        var path = Path.Combine(folder, "rostra.db");
+        var store = StoreFactory.Open(path);
+        FaultingStore.Connections[store] = path;
+        await store.MigrateAsync(default);
+        return (folder, path, store);
     }
 
     private sealed record Run(int Writes, bool Faulted, string? FaultedCall, string Outcome, IReadOnlyList<string> Calls);
