@@ -5,8 +5,9 @@
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
 #   ./bench.sh --insert-only [--quick] [--sqlite-only]   only the insert against the raw load -> bench/results/insert.md
-#   ./bench.sh --roster [--students 1m] [--updates 100k] [--repeat 3] [--sqlite-only]
+#   ./bench.sh --roster [--students 1m] [--updates 100k] [--repeat 3] [--sqlite-only] [--write-only]
 #                                                    a sync plan and a write of updates at scale -> bench/results/roster.md
+#                                                    (--write-only: the write alone -> bench/work/roster-write.md)
 #   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
 #                                                    -> bench/results/workbook.md (SQLite only)
 #
@@ -22,12 +23,14 @@ roster=0
 extra=()
 workbook=0
 insert_only=0
+roster_out=bench/results/roster.md
 for arg in "$@"; do
     case "$arg" in
         --workbook) workbook=1; providers=sqlite ;;
         --quick) sizes=10k,100k; out=bench/results/e2e-quick.md ;;
         --sqlite-only) providers=sqlite ;;
         --roster) roster=1 ;;
+        --write-only) roster_out=bench/work/roster-write.md; extra+=("$arg") ;;
         --insert-only) insert_only=1; extra+=("$arg") ;;
         *) extra+=("$arg") ;;
     esac
@@ -62,7 +65,7 @@ dotnet build bench/Rostra.Benchmarks -c Release -o "$bin/bench" --nologo -v quie
 
 if ((roster)); then
     exec dotnet "$bin/bench/Rostra.Benchmarks.dll" roster --rostra "$bin/rostra/rostra.dll" --providers "$providers" \
-        --work bench/work --out bench/results/roster.md "${extra[@]}"
+        --work bench/work --out "$roster_out" "${extra[@]}"
 fi
 
 if ((workbook)); then

@@ -20,9 +20,11 @@ internal abstract partial class SqlStore
 
     /// <summary>
     /// Appended to the <c>WHERE</c> of a fill of the create stage from <c>import_rows</c> (aliased <c>r</c>): only the
-    /// rows that create a user. An update or sync's other rows are applied by <see cref="ApplyPlanAsync"/>.
+    /// rows that create a user. An update or sync's other rows are applied by <see cref="ApplyPlanAsync"/>; a plan that
+    /// creates no one (most updates) is not searched row by row: its first condition, the same for every row, is false.
     /// </summary>
     protected const string CreateRowsOnly =
+        " AND (NOT EXISTS (SELECT 1 FROM import_changes k WHERE k.import_id = @id) OR EXISTS (SELECT 1 FROM import_changes k WHERE k.import_id = @id AND k.action = 'create'))" +
         " AND NOT EXISTS (SELECT 1 FROM import_changes c WHERE c.import_id = r.import_id AND c.row = r.row AND c.action <> 'create')";
 
     /// <summary>The staged rows of the import <c>@id</c>, as <see cref="ApplyPlanAsync"/> reads its rows.</summary>
@@ -246,11 +248,16 @@ internal abstract partial class SqlStore
 
     // Apply, inside the final write.
 
+    /// <summary>SQL true for a planned change (aliased <c>c</c>) that changes <paramref name="field"/>.</summary>
+    private static string Changes(Column field) => Changes(field.HeaderName());
+
+    private static string Changes(string field) => $"c.changes LIKE '%\"field\":\"{field}\"%'";
+
     /// <summary>
     /// Applies an update or sync import's plan inside the final write's transaction, before its creates: checks that
     /// no planned user changed since validation (<c>user.changed</c>) and that no email it gives is held by a user who
     /// keeps it (<c>email.taken</c>); keeps what revert needs; then updates, reactivates and deactivates, set-based.
-    /// Returns the errors (nothing written; the caller rolls back) or null with how many users it wrote.
+    /// Returns the errors (the caller rolls back everything this wrote) or null with how many users it wrote.
     /// A create import has no plan: (null, 0).
     /// </summary>
     protected async Task<(List<ImportIssue>? Errors, int Written)> ApplyPlanAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, string? programId, CancellationToken cancellationToken)
@@ -277,92 +284,143 @@ internal abstract partial class SqlStore
             await using var r = await lockCommand.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken)) { }
         }
-        var errors = new List<ImportIssue>();
-        await using (var check = Command(connection,
-            "SELECT c.row, c.username FROM import_changes c LEFT JOIN users u ON u.id = c.user_id " +
-            $"WHERE c.import_id = @id AND c.action IN {TouchingActions} AND (u.id IS NULL OR u.version <> c.version OR u.district_id <> @district_id) ORDER BY c.seq",
-            transaction))
+
+        // One pass over the plan: how many users it touches and writes, and whether any write changes an email, the
+        // teacher role, the schools or the programs (each needs statements of its own; most updates change none).
+        int touching, writing;
+        bool emails, roles, schools, programs;
+        await using (var tally = Command(connection,
+            $"SELECT COUNT(*), {CountWhere($"c.action IN {WritingActions}")}, {CountWhere($"c.action IN {WritingActions} AND {Changes(Column.Email)}")}, " +
+            $"{CountWhere($"c.action IN {WritingActions} AND {Changes(Column.TeacherRole)}")}, {CountWhere($"c.action IN {WritingActions} AND {Changes(Column.SchoolId)}")}, " +
+            $"{CountWhere($"c.action IN {WritingActions} AND {Changes(RosterPlanner.ProgramField)}")} " +
+            $"FROM import_changes c WHERE c.import_id = @id AND c.action IN {TouchingActions}", transaction))
         {
+            tally.CommandTimeout = PlanStatementTimeoutSeconds;
+            Add(tally, "id", importId);
+            await using var r = await tally.ExecuteReaderAsync(cancellationToken);
+            await r.ReadAsync(cancellationToken);
+            touching = Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture);
+            writing = r.IsDBNull(1) ? 0 : Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture);
+            emails = !r.IsDBNull(2) && Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture) > 0;
+            roles = !r.IsDBNull(3) && Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture) > 0;
+            schools = !r.IsDBNull(4) && Convert.ToInt32(r.GetValue(4), CultureInfo.InvariantCulture) > 0;
+            programs = !r.IsDBNull(5) && Convert.ToInt32(r.GetValue(5), CultureInfo.InvariantCulture) > 0;
+        }
+
+        var now = Now();
+        // What revert needs, before anything changes: the previous values; the previous hash, schools and programs only
+        // where the import replaces them. Only of users still as the plan saw them (same version, same district): it
+        // reads each planned user once, so it is also the version check; when it keeps fewer users than the plan
+        // touches, someone changed one since.
+        var kept = await ExecutePlanStatementAsync(connection, transaction,
+            "INSERT INTO user_revisions (import_id, user_id, first_name, last_name, email, email_key, roles, grade, password_hash, active, school_ids, program_ids, version_after, created_at) " +
+            $"SELECT @id, u.id, u.first_name, u.last_name, u.email, u.email_key, u.roles, u.grade, CASE WHEN {Changes(Column.Password)} THEN u.password_hash END, u.active, " +
+            $"CASE WHEN {Changes(Column.SchoolId)} THEN COALESCE((SELECT {JsonAgg("us.school_id")} FROM user_schools us WHERE us.user_id = u.id), '[]') END, " +
+            $"CASE WHEN {Changes(RosterPlanner.ProgramField)} THEN COALESCE((SELECT {JsonAgg("up.program_id")} FROM user_programs up WHERE up.user_id = u.id), '[]') END, u.version + 1, @now " +
+            "FROM import_changes c JOIN users u ON u.id = c.user_id " +
+            $"WHERE c.import_id = @id AND c.action IN {TouchingActions} AND (c.version IS NULL OR u.version = c.version) AND u.district_id = @district_id",
+            importId, districtId, now, cancellationToken);
+
+        var errors = new List<ImportIssue>();
+        if (kept != touching)
+        {
+            await using var check = Command(connection,
+                "SELECT c.row, c.username FROM import_changes c LEFT JOIN users u ON u.id = c.user_id " +
+                $"WHERE c.import_id = @id AND c.action IN {TouchingActions} AND (u.id IS NULL OR u.version <> c.version OR u.district_id <> @district_id) ORDER BY c.seq",
+                transaction);
             Add(check, "id", importId);
             Add(check, "district_id", districtId);
             await using var r = await check.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken)) errors.Add(Issues.UserChanged(r.IsDBNull(0) ? null : r.GetInt32(0), r.GetString(1)));
         }
         // An email the file gives an existing user, now held by a user that keeps it (one the file does not name, or
-        // names with that same email).
-        await using (var emails = Command(connection,
-            $"SELECT c.row, r.email FROM import_changes c JOIN {rows} r ON r.row = c.row " +
-            "JOIN users h ON h.email_key = r.email_key " +
-            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND h.id <> c.user_id AND NOT EXISTS (" +
-            $"SELECT 1 FROM import_changes c2 JOIN {rows} r2 ON r2.row = c2.row " +
-            "WHERE c2.import_id = c.import_id AND c2.user_id = h.id AND (r2.email_key IS NULL OR r2.email_key <> r.email_key)) ORDER BY c.seq",
-            transaction))
+        // names with that same email). Only a changed email can be: a user the plan gives its own email still holds it
+        // unless someone changed the user since, which the version check above finds.
+        if (emails || kept != touching)
         {
-            Add(emails, "id", importId);
-            await using var r = await emails.ExecuteReaderAsync(cancellationToken);
+            await using var check = Command(connection,
+                $"SELECT c.row, r.email FROM import_changes c JOIN {rows} r ON r.row = c.row " +
+                "JOIN users h ON h.email_key = r.email_key " +
+                $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND h.id <> c.user_id AND NOT EXISTS (" +
+                $"SELECT 1 FROM import_changes c2 JOIN {rows} r2 ON r2.row = c2.row " +
+                "WHERE c2.import_id = c.import_id AND c2.user_id = h.id AND (r2.email_key IS NULL OR r2.email_key <> r.email_key)) ORDER BY c.seq",
+                transaction);
+            check.CommandTimeout = PlanStatementTimeoutSeconds;
+            Add(check, "id", importId);
+            await using var r = await check.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken)) errors.Add(Issues.EmailTaken(r.GetInt32(0), r.GetString(1)));
         }
         if (errors.Count > 0) return ([.. errors.OrderBy(e => e.Row ?? int.MaxValue)], 0);
+        if (kept != touching) throw new InvalidOperationException($"Import {importId}: {kept} of the {touching} planned users kept for revert, and none changed.");
 
-        var now = Now();
-        string[] statements =
-        [
-            // What revert needs, before anything changes: the previous values, the previous hash only where it is replaced.
-            "INSERT INTO user_revisions (import_id, user_id, first_name, last_name, email, email_key, roles, grade, password_hash, active, school_ids, program_ids, version_after, created_at) " +
-            "SELECT @id, u.id, u.first_name, u.last_name, u.email, u.email_key, u.roles, u.grade, CASE WHEN r.password_hash IS NOT NULL THEN u.password_hash END, u.active, " +
-            $"COALESCE((SELECT {JsonAgg("us.school_id")} FROM user_schools us WHERE us.user_id = u.id), '[]'), " +
-            $"COALESCE((SELECT {JsonAgg("up.program_id")} FROM user_programs up WHERE up.user_id = u.id), '[]'), u.version + 1, @now " +
-            $"FROM import_changes c JOIN users u ON u.id = c.user_id LEFT JOIN {rows} r ON r.row = c.row " +
-            $"WHERE c.import_id = @id AND c.action IN {TouchingActions}",
-            // Emails that move first let go of their old key, so a swap within the file never meets the unique index.
-            $"UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c " +
-            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"Email\"%') AND email_key IS NOT NULL",
-            // The columns no index holds, for every written user; email, roles and active (indexed) only where they change,
-            // so an update of names or grades rewrites no index entry (SQLite rewrites those of every column SET).
-            "UPDATE users SET first_name = x.first_name, last_name = x.last_name, grade = x.grade, " +
+        var statements = new List<string>();
+        // Emails that move first let go of their old key, so a swap within the file never meets the unique index.
+        if (emails)
+        {
+            statements.Add("UPDATE users SET email_key = NULL WHERE id IN (SELECT c.user_id FROM import_changes c " +
+                $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND {Changes(Column.Email)}) AND email_key IS NOT NULL");
+        }
+        // The columns no index holds, for every written user; email, roles and active (indexed) only where they change,
+        // so an update of names or grades rewrites no index entry (SQLite rewrites those of every column SET).
+        statements.Add("UPDATE users SET first_name = x.first_name, last_name = x.last_name, grade = x.grade, " +
             "password_hash = COALESCE(x.password_hash, users.password_hash), version = users.version + 1 " +
             "FROM (SELECT c.user_id, r.first_name, r.last_name, r.grade, r.password_hash FROM import_changes c " +
-            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions}) AS x WHERE users.id = x.user_id",
-            "UPDATE users SET email = x.email, email_key = x.email_key FROM (SELECT c.user_id, r.email, r.email_key FROM import_changes c " +
-            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"Email\"%') AS x " +
-            "WHERE users.id = x.user_id",
-            "UPDATE users SET roles = x.roles FROM (SELECT c.user_id, r.roles FROM import_changes c " +
-            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"Teacher Role\"%') AS x " +
-            "WHERE users.id = x.user_id",
-            "UPDATE users SET active = TRUE WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'reactivate')",
-            // The user's schools become exactly the listed ones, where they change.
-            "DELETE FROM user_schools WHERE user_id IN (SELECT c.user_id FROM import_changes c " +
-            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%')",
-            "INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, c.user_id, j.value FROM import_changes c " +
-            $"JOIN {rows} r ON r.row = c.row, {JsonEach("r.school_ids", "j")} " +
-            $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND c.changes LIKE '%\"field\":\"School ID\"%'",
-            "UPDATE users SET active = FALSE, version = version + 1 WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'deactivate')",
-        ];
-        foreach (var sql in statements)
+            $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions}) AS x WHERE users.id = x.user_id");
+        if (emails)
         {
-            await using var command = Command(connection, sql, transaction);
-            // Each statement is of the whole plan (100,000 updates take tens of seconds on a busy PostgreSQL, its
-            // search trigger included), not of a batch: the provider's default 30 s would fail a large confirm.
-            command.CommandTimeout = PlanStatementTimeoutSeconds;
-            Add(command, "id", importId);
-            Add(command, "district_id", districtId);
-            Add(command, "now", now);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            statements.Add("UPDATE users SET email = x.email, email_key = x.email_key FROM (SELECT c.user_id, r.email, r.email_key FROM import_changes c " +
+                $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions} AND {Changes(Column.Email)}) AS x " +
+                "WHERE users.id = x.user_id");
         }
-        if (programId is not null)
+        if (roles)
         {
-            await using var programs = Command(connection,
+            statements.Add("UPDATE users SET roles = x.roles FROM (SELECT c.user_id, r.roles FROM import_changes c " +
+                $"JOIN {rows} r ON r.row = c.row WHERE c.import_id = @id AND c.action IN {WritingActions} AND {Changes(Column.TeacherRole)}) AS x " +
+                "WHERE users.id = x.user_id");
+        }
+        statements.Add("UPDATE users SET active = TRUE WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'reactivate')");
+        // The user's schools become exactly the listed ones, where they change.
+        if (schools)
+        {
+            statements.Add("DELETE FROM user_schools WHERE user_id IN (SELECT c.user_id FROM import_changes c " +
+                $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND {Changes(Column.SchoolId)})");
+            statements.Add("INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, c.user_id, j.value FROM import_changes c " +
+                $"JOIN {rows} r ON r.row = c.row, {JsonEach("r.school_ids", "j")} " +
+                $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND {Changes(Column.SchoolId)}");
+        }
+        statements.Add("UPDATE users SET active = FALSE, version = version + 1 WHERE id IN (SELECT c.user_id FROM import_changes c WHERE c.import_id = @id AND c.action = 'deactivate')");
+        foreach (var sql in statements) await ExecutePlanStatementAsync(connection, transaction, sql, importId, districtId, now, cancellationToken);
+        // The import's program, to the written users who lack it (a user the plan saw with it still has it, or the
+        // version check above would have failed).
+        if (programId is not null && programs)
+        {
+            await using var give = Command(connection,
                 "INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, c.user_id, @program_id FROM import_changes c " +
                 $"WHERE c.import_id = @id AND c.action IN {WritingActions} AND NOT EXISTS (SELECT 1 FROM user_programs p WHERE p.user_id = c.user_id AND p.program_id = @program_id)",
                 transaction);
-            Add(programs, "id", importId);
-            Add(programs, "district_id", districtId);
-            Add(programs, "program_id", programId);
-            await programs.ExecuteNonQueryAsync(cancellationToken);
+            give.CommandTimeout = PlanStatementTimeoutSeconds;
+            Add(give, "id", importId);
+            Add(give, "district_id", districtId);
+            Add(give, "program_id", programId);
+            await give.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var written = Command(connection, $"SELECT COUNT(*) FROM import_changes WHERE import_id = @id AND action IN {WritingActions}", transaction);
-        Add(written, "id", importId);
-        return (null, Convert.ToInt32(await written.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
+        return (null, writing);
+    }
+
+    /// <summary>SQL counting the rows where <paramref name="condition"/> holds (in both providers' dialects).</summary>
+    private static string CountWhere(string condition) => $"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)";
+
+    /// <summary>Runs one set-based statement of a plan's apply (<c>@id</c>, <c>@district_id</c>, <c>@now</c>); returns the rows it wrote.</summary>
+    private async Task<int> ExecutePlanStatementAsync(DbConnection connection, DbTransaction transaction, string sql, Guid importId, string districtId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, transaction);
+        // Each statement is of the whole plan (100,000 updates take tens of seconds on a busy PostgreSQL, its
+        // search trigger included), not of a batch: the provider's default 30 s would fail a large confirm.
+        command.CommandTimeout = PlanStatementTimeoutSeconds;
+        Add(command, "id", importId);
+        Add(command, "district_id", districtId);
+        Add(command, "now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // Revert.
@@ -446,10 +504,11 @@ internal abstract partial class SqlStore
             "UPDATE users SET first_name = v.first_name, last_name = v.last_name, email = v.email, email_key = v.email_key, roles = v.roles, grade = v.grade, " +
             "password_hash = COALESCE(v.password_hash, users.password_hash), active = v.active, version = users.version + 1 " +
             "FROM (SELECT * FROM user_revisions WHERE import_id = @id) AS v WHERE users.id = v.user_id",
-            "DELETE FROM user_schools WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id)",
-            $"INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.school_ids", "j")} WHERE v.import_id = @id",
-            "DELETE FROM user_programs WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id)",
-            $"INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.program_ids", "j")} WHERE v.import_id = @id",
+            // Schools and programs are kept (not null) only for the users whose schools or programs the import changed.
+            "DELETE FROM user_schools WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id AND school_ids IS NOT NULL)",
+            $"INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.school_ids", "j")} WHERE v.import_id = @id AND v.school_ids IS NOT NULL",
+            "DELETE FROM user_programs WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id AND program_ids IS NOT NULL)",
+            $"INSERT INTO user_programs (district_id, user_id, program_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.program_ids", "j")} WHERE v.import_id = @id AND v.program_ids IS NOT NULL",
             "DELETE FROM user_revisions WHERE import_id = @id",
             "UPDATE imports SET reverted_at = @now, updated_at = @now WHERE id = @id",
         ];

@@ -258,6 +258,76 @@ public abstract partial class StoreTests
     }
 
     [Fact]
+    public async Task A_renamed_user_is_found_by_the_new_name_a_regraded_one_as_before_and_after_revert_both_as_they_were()
+    {
+        await SeedStudentsAsync();
+        var (import, _) = await PlanAsync(ImportMode.Update,
+            RosterRow("Anna", "Berg", "ann.lee", "", "3", "1001", "ann@lincoln.org"),
+            RosterRow("Bo", "Li", "bo.li", "", "5", "LHS", "bo@lincoln.org"));
+        Assert.True((await ConfirmAsync(import)).Succeeded);
+
+        Assert.Equal(["ann.lee"], await SearchAsync("berg"));
+        Assert.Equal(["ann.lee"], await SearchAsync("anna b"));
+        Assert.Empty(await SearchAsync("lee"));
+        Assert.Equal(["bo.li"], await SearchAsync("li b"));
+        Assert.Equal("5", (await UserAsync("bo.li")).Grade);
+
+        Assert.True((await Store.RevertImportAsync(District, import.Id, TimeSpan.FromDays(30), Ct)).Succeeded);
+
+        Assert.Equal(["ann.lee"], await SearchAsync("lee a"));
+        Assert.Empty(await SearchAsync("berg"));
+        Assert.Equal(["bo.li"], await SearchAsync("bo li"));
+        Assert.Equal("4", (await UserAsync("bo.li")).Grade);
+    }
+
+    [Fact]
+    public async Task Revert_puts_back_the_schools_and_programs_an_update_changed_and_leaves_the_others_as_they_are()
+    {
+        await SeedDistrictAsync();
+        await Store.AddProgramAsync(new DistrictProgram(District, "math", "Math"), Ct);
+        await Store.AddUserAsync(new NewUser(District, "ann.lee", "Ann", "Lee", "ann@lincoln.org", [Roles.Student], Grade.Parse("3"), ["1001"], ["math"], new Secret.Hash("$argon2id$ann")), Ct);
+        await Store.AddUserAsync(new NewUser(District, "bo.li", "Bo", "Li", "bo@lincoln.org", [Roles.Student], Grade.Parse("4"), ["1001", "LHS"], [Program, "math"], new Secret.Hash("$argon2id$bo")), Ct);
+        // ann.lee moves school and is given the import's program; bo.li only changes grade.
+        var (import, result) = await PlanAsync(ImportMode.Update,
+            RosterRow("Ann", "Lee", "ann.lee", "", "3", "LHS", "ann@lincoln.org"),
+            RosterRow("Bo", "Li", "bo.li", "", "5", "LHS,1001", "bo@lincoln.org"));
+        Assert.Equal(new PlanCounts(0, 2, 0, 0, 0), result.Plan!.Counts);
+        Assert.True((await ConfirmAsync(import)).Succeeded);
+        Assert.Equal(("LHS", "math,reading"), Memberships(await UserAsync("ann.lee")));
+        Assert.Equal(("1001,LHS", "math,reading"), Memberships(await UserAsync("bo.li")));
+
+        Assert.True((await Store.RevertImportAsync(District, import.Id, TimeSpan.FromDays(30), Ct)).Succeeded);
+
+        Assert.Equal(("1001", "math"), Memberships(await UserAsync("ann.lee")));
+        Assert.Equal(("1001,LHS", "math,reading"), Memberships(await UserAsync("bo.li")));
+        Assert.Equal("4", (await UserAsync("bo.li")).Grade);
+
+        static (string Schools, string Programs) Memberships(UserSummary user) =>
+            (string.Join(',', user.SchoolIds.Order(StringComparer.Ordinal)), string.Join(',', user.Programs.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_email_the_update_gives_that_another_user_took_after_validation_fails_the_confirm_with_email_taken()
+    {
+        await SeedStudentsAsync();
+        var (import, _) = await PlanAsync(ImportMode.Update,
+            RosterRow("Ann", "Lee", "ann.lee", "", "3", "1001", "annie@lincoln.org"),
+            RosterRow("Bo", "Li", "bo.li", "", "5", "LHS", "bo@lincoln.org"));
+        await Store.AddUserAsync(new NewUser(District, "cy.ox", "Cy", "Ox", "Annie@lincoln.org", [Roles.Student], Grade.Parse("2"), ["1001"], [Program], null), Ct);
+
+        var write = await ConfirmAsync(import);
+
+        Assert.False(write.Succeeded);
+        var error = Assert.Single(write.Errors);
+        Assert.Equal((2, IssueCodes.EmailTaken), (error.Row, error.Code));
+        Assert.Equal(("ann@lincoln.org", "4"), ((await UserAsync("ann.lee")).Email, (await UserAsync("bo.li")).Grade));
+        Assert.False((await Store.CanRevertImportAsync(District, import.Id, TimeSpan.FromDays(30), Ct)).Succeeded);
+    }
+
+    private async Task<IReadOnlyList<string>> SearchAsync(string text) =>
+        [.. (await Store.ListUsersAsync(new UserQuery(District, Search: text), Ct)).Users.Select(u => u.Username)];
+
+    [Fact]
     public async Task Once_what_revert_needs_is_purged_the_revert_is_refused_with_that_reason_and_nothing_changes()
     {
         await SeedStudentsAsync();

@@ -16,10 +16,10 @@ namespace Rostra.Benchmarks.Roster;
 
 /// <summary>What the roster run is asked to do.</summary>
 internal sealed record RosterOptions(
-    string RostraDll, int Students, int Updates, IReadOnlyList<string> Providers, string PostgresAdmin, string WorkDirectory, int Repeat);
+    string RostraDll, int Students, int Updates, IReadOnlyList<string> Providers, string PostgresAdmin, string WorkDirectory, int Repeat, bool WriteOnly = false);
 
-/// <summary>One database's figures: medians of the runs (wall time and peak memory each on its own).</summary>
-internal sealed record RosterMeasure(string Provider, ChildResult Plan, ChildResult Plain, TimeSpan Write, TimeSpan Raw, TimeSpan Seed);
+/// <summary>One database's figures: medians of the runs (wall time and peak memory each on its own); the load average when its writes ended.</summary>
+internal sealed record RosterMeasure(string Provider, ChildResult Plan, ChildResult Plain, TimeSpan Write, TimeSpan Raw, TimeSpan Seed, string WriteLoad = "");
 
 /// <summary>
 /// Update and sync at scale (SPEC §10), on SQLite and PostgreSQL, every figure a ratio to a baseline measured in the
@@ -67,7 +67,7 @@ internal static class RosterBench
             var seedClock = Stopwatch.StartNew();
             await SeedAsync(db, full, district, users, ct);
             var seed = seedClock.Elapsed;
-            await SeedAsync(db, empty, district, 0, ct);
+            if (!options.WriteOnly) await SeedAsync(db, empty, district, 0, ct);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"roster {provider}: seeded {users:N0} users ({options.Students:N0} students) in {seed.TotalSeconds:F0} s"));
             // The files come from the first database's export; every database holds the same district.
             files ??= await WriteFilesAsync(db.Connection(full), district, options.Updates, work, ct);
@@ -84,9 +84,16 @@ internal static class RosterBench
                     ? await RawUpdatePostgresAsync(db.Connection(target), files.UpdateValues, ct)
                     : await RawUpdateSqliteAsync(db.Connection(target), files.UpdateValues, ct));
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"roster {provider}: write of {files.Updates:N0} updates {writeTimes[^1].TotalSeconds:F2} s, UPDATE … FROM {rawTimes[^1].TotalSeconds:F2} s"));
+                    $"roster {provider}: write of {files.Updates:N0} updates {writeTimes[^1].TotalSeconds:F2} s, UPDATE … FROM {rawTimes[^1].TotalSeconds:F2} s, load average {LoadAverage()}"));
             }
+            var writeLoad = LoadAverage();
             await db.DropAsync(target, ct);
+            if (options.WriteOnly)
+            {
+                await db.DropAsync(full, ct);
+                measures.Add(new RosterMeasure(provider, NotRun, NotRun, MedianTime(writeTimes), MedianTime(rawTimes), seed, writeLoad));
+                continue;
+            }
 
             var planRuns = new List<ChildResult>();
             var plainRuns = new List<ChildResult>();
@@ -100,10 +107,13 @@ internal static class RosterBench
             }
             await db.DropAsync(full, ct);
             await db.DropAsync(empty, ct);
-            measures.Add(new RosterMeasure(provider, Median(planRuns), Median(plainRuns), MedianTime(writeTimes), MedianTime(rawTimes), seed));
+            measures.Add(new RosterMeasure(provider, Median(planRuns), Median(plainRuns), MedianTime(writeTimes), MedianTime(rawTimes), seed, writeLoad));
         }
-        return Report(options, files!, measures, clock.Elapsed);
+        return options.WriteOnly ? WriteReport(options, files!, measures, clock.Elapsed) : Report(options, files!, measures, clock.Elapsed);
     }
+
+    /// <summary>The plan figures of a <c>--write-only</c> run, which measures no plan.</summary>
+    private static readonly ChildResult NotRun = new(0, TimeSpan.Zero, null, "", "");
 
     /// <summary>Every 20th seeded user is a teacher (<see cref="SyntheticDistrict.ExistingUser"/>): the users to seed for N students.</summary>
     private static long UsersForStudents(int students)
@@ -323,16 +333,7 @@ internal static class RosterBench
             text.AppendLine(string.Create(inv,
                 $"| {m.Provider} | {m.Plan.Wall.TotalSeconds:F1} | {m.Plain.Wall.TotalSeconds:F1} | **{m.Plan.Wall / m.Plain.Wall:F2}** | {m.Plan.MaxRssMiB:F0} | {m.Plain.MaxRssMiB:F0} | **{m.Plan.MaxRssMiB / Math.Max(1, m.Plain.MaxRssMiB):F2}** |"));
         text.AppendLine();
-        text.AppendLine("## The write of updates");
-        text.AppendLine();
-        text.AppendLine(string.Create(inv,
-            $"The final write of an update import of {files.Updates:N0} students with a changed Last Name (each user's version checked against the plan, revert data kept, users updated, in one transaction), timed alone on a fresh copy of the district. Baseline: the database's own `UPDATE users SET last_name = b.last_name, version = users.version + 1 FROM bench_updates b WHERE users.username_key = b.username_key` of the same rows, the new values already in a table, on another fresh copy."));
-        text.AppendLine();
-        text.AppendLine("| database | Rostra's write s | `UPDATE … FROM` s | **×** |");
-        text.AppendLine("|---|---:|---:|---:|");
-        foreach (var m in measures)
-            text.AppendLine(string.Create(inv, $"| {m.Provider} | {m.Write.TotalSeconds:F2} | {m.Raw.TotalSeconds:F2} | **{m.Write / m.Raw:F2}** |"));
-        text.AppendLine();
+        WriteSection(text, files, measures);
         text.AppendLine("## Issue 9's targets");
         text.AppendLine();
         var scale = 1_000_000.0 / files.Students;
@@ -349,10 +350,50 @@ internal static class RosterBench
             var mb = m.Plan.MaxRssMiB * 1.048576;
             text.AppendLine(string.Create(inv, $"| sync plan peak memory ≤ 500 MB | {m.Provider} | {mb:F0} MB | {(mb <= PlanMemoryTargetMB ? "met" : "**not met**")}{(files.Students == 1_000_000 ? "" : " at this size")} |"));
         }
-        foreach (var m in measures)
-            text.AppendLine(string.Create(inv, $"| write of {files.Updates:N0} updates within 2× `UPDATE … FROM` | {m.Provider} | {m.Write / m.Raw:F2}× | {(m.Write / m.Raw <= WriteTarget ? "met" : "**not met**")} |"));
+        WriteTargets(text, files, measures);
         return text.ToString();
     }
+
+    /// <summary>A <c>--write-only</c> run's results: the write of updates and its target, nothing of the plan.</summary>
+    private static string WriteReport(RosterOptions options, RosterFiles files, List<RosterMeasure> measures, TimeSpan took)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# The write of updates");
+        text.AppendLine();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:F0} min, by `./bench.sh --roster --write-only --students {options.Students} --repeat {options.Repeat}`; {Environment.ProcessorCount} cores. A district of {files.Students:N0} students; each figure is the median of {options.Repeat} runs."));
+        text.AppendLine();
+        WriteSection(text, files, measures);
+        text.AppendLine("| target | database | measured | met? |");
+        text.AppendLine("|---|---|---:|---|");
+        WriteTargets(text, files, measures);
+        return text.ToString();
+    }
+
+    private static void WriteSection(StringBuilder text, RosterFiles files, List<RosterMeasure> measures)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine("## The write of updates");
+        text.AppendLine();
+        text.AppendLine(string.Create(inv,
+            $"The final write of an update import of {files.Updates:N0} students with a changed Last Name (each user's version checked against the plan, revert data kept, users updated, in one transaction), timed alone on a fresh copy of the district. Baseline: the database's own `UPDATE users SET last_name = b.last_name, version = users.version + 1 FROM bench_updates b WHERE users.username_key = b.username_key` of the same rows, the new values already in a table, on another fresh copy."));
+        text.AppendLine();
+        text.AppendLine("| database | Rostra's write s | `UPDATE … FROM` s | **×** | load average (1, 5, 15 min) as the writes ended |");
+        text.AppendLine("|---|---:|---:|---:|---|");
+        foreach (var m in measures)
+            text.AppendLine(string.Create(inv, $"| {m.Provider} | {m.Write.TotalSeconds:F2} | {m.Raw.TotalSeconds:F2} | **{m.Write / m.Raw:F2}** | {m.WriteLoad} |"));
+        text.AppendLine();
+    }
+
+    private static void WriteTargets(StringBuilder text, RosterFiles files, List<RosterMeasure> measures)
+    {
+        foreach (var m in measures)
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| write of {files.Updates:N0} updates within 2× `UPDATE … FROM` | {m.Provider} | {m.Write / m.Raw:F2}× | {(m.Write / m.Raw <= WriteTarget ? "met" : "**not met**")} |"));
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), or "unknown" elsewhere.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>The median wall time and, apart, the median peak memory of the runs.</summary>
     private static ChildResult Median(List<ChildResult> runs) =>
