@@ -296,7 +296,7 @@ internal sealed class PostgresStore : SqlStore
     protected override string LockRow => " FOR UPDATE";
 
     /// <remarks>
-    /// The import is checked once, not row by row (migration 011): it must exist, and is locked as a foreign key
+    /// The import is checked once, not row by row (migration 012): it must exist, and is locked as a foreign key
     /// would lock it, so it cannot be deleted before the batch commits.
     /// </remarks>
     protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken)
@@ -335,7 +335,7 @@ internal sealed class PostgresStore : SqlStore
     /// <remarks>
     /// One statement, so one round trip: the chunk is marked first (while this worker still holds it and the import is
     /// hashable), and only then are its rows and the import's count written. The rows are the chunk's own (its index),
-    /// updated in place: import_rows leaves room on each page (migration 011), so no index changes.
+    /// updated in place: import_rows leaves room on each page (migration 012), so no index changes.
     /// </remarks>
     public override async Task<bool> SaveChunkHashesAsync(Guid importId, int chunkNo, string worker, string node, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
     {
