@@ -412,7 +412,10 @@ public sealed class ImportEngine(
         }
     }
 
-    /// <summary>Another import took names since validation: the same error list as validation, the rows for the report, nothing written.</summary>
+    /// <summary>
+    /// Another import took names, or someone changed a planned user, since validation: the same error list as validation,
+    /// the rows for the report, nothing written, and a message that says which of the two it was.
+    /// </summary>
     private async Task RecordConflictsAsync(ImportRecord import, IReadOnlyList<ImportIssue> errors)
     {
         var none = CancellationToken.None;
@@ -423,7 +426,8 @@ public sealed class ImportEngine(
         }
         var warnings = await store.GetImportWarningsAsync(import.Id, none);
         await store.CompleteValidationAsync(import.Id, ImportStatus.Failed, import.Rows, errors, warnings, none);
-        await store.TryTransitionAsync(import.Id, [ImportStatus.Failed], ImportStatus.Failed, ImportMessages.Taken, none);
+        var message = errors.Any(e => e.Code == IssueCodes.UserChanged) ? ImportMessages.Changed : ImportMessages.Taken;
+        await store.TryTransitionAsync(import.Id, [ImportStatus.Failed], ImportStatus.Failed, message, none);
         await store.PurgeStagedRowsAsync(import.Id, none);
         logger.LogInformation("Import {ImportId}: {Errors} usernames or emails taken meanwhile; nothing written.", import.Id, errors.Count);
     }

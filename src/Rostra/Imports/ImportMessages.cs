@@ -26,6 +26,11 @@ public static class ImportMessages
         "Some usernames or emails were taken by another import after this file was checked. Nothing was imported: " +
         "fix the rows listed in the error report and upload the file again.";
 
+    /// <summary>An update or sync whose planned users were changed after validation (<c>user.changed</c>): the file is not wrong.</summary>
+    public const string Changed =
+        "Some of the users in this file were changed by someone else after it was checked. Nothing was imported: " +
+        "upload the same file again to see what it changes now.";
+
     /// <summary>The database could not grow (its disk, or its size limit, is full) while the import worked.</summary>
     public const string OutOfSpace =
         "The database ran out of space while working on this file. Nothing was imported: ask your technical contact to " +

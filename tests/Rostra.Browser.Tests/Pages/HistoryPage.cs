@@ -28,6 +28,9 @@ internal sealed class HistoryPage(IPage page)
 
     public ILocator Reverted(string fileName) => Row(fileName).Locator(Selectors.HistoryReverted);
 
+    /// <summary>What a completed update or sync did: "1 new, 4 updated, 2 deactivated, 0 reactivated".</summary>
+    public ILocator Plan(string fileName) => Row(fileName).Locator(Selectors.HistoryPlan);
+
     /// <summary>The confirmation step of a revert, and its "Yes".</summary>
     public ILocator RevertConfirm => page.Locator(Selectors.RevertConfirm);
 

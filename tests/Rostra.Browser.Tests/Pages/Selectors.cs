@@ -84,6 +84,7 @@ internal static class Selectors
     public const string HistoryRevert = "a[data-revert]";
     public const string HistoryRevertRefusedNote = "[data-revert-refused]";
     public const string HistoryReverted = "[data-reverted]";
+    public const string HistoryPlan = "[data-plan]";
     public const string RevertConfirm = "#revert-confirm";
     public const string RevertYes = "#revert-yes";
     public const string RevertDone = "#revert-done";

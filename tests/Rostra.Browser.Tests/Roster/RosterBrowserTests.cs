@@ -259,6 +259,8 @@ public sealed class RosterBrowserTests(BrowserFixture fixture) : BrowserTest(fix
         await Expect(users.Rows.Filter(new() { HasText = $"zoe.{district.Suffix}" })).ToHaveCountAsync(1);
 
         var history = await HistoryPage.GotoAsync(page, district.ProgramId);
+        await Expect(history.Plan("roster.csv")).ToHaveTextAsync("1 new, 4 updated, 2 deactivated, 0 reactivated");
+        await AssertNoSidewaysScrollAsync(page, "Import History after a sync");
         await history.Revert("roster.csv").ClickAsync();
         await Expect(history.RevertConfirm).ToContainTextAsync("The 1 user it created will be removed");
         await history.RevertYes.ClickAsync();
@@ -269,6 +271,31 @@ public sealed class RosterBrowserTests(BrowserFixture fixture) : BrowserTest(fix
         await Expect(users.Rows.Filter(new() { HasText = "Inactive" })).ToHaveCountAsync(0);
         await Expect(users.Rows.Filter(new() { HasText = Of(4) })).ToContainTextAsync(district.ElementarySchool);
         await Expect(users.Rows.Filter(new() { HasText = Of(1) }).Locator("td[data-label=Grade]")).ToHaveTextAsync("3");
+    });
+
+    [Fact]
+    public Task A_plan_confirmed_after_its_users_changed_in_another_tab_says_to_upload_the_same_file_again() => WithPageAsync(Viewports.Desktop, async page =>
+    {
+        var district = await Fixture.CreateDistrictAsync();
+        await Fixture.AddStudentAsync(district, $"ana.{district.Suffix}", "Ana", "Lopez");
+        await SignInAsync(page, district.Admin);
+        var first = await UploadAsync(page, district, Update, "grades.csv", TestDistrict.StudentHeader + "\r\n" + Row(district, "Ana", "ana", "4"));
+        await Expect(first.ResultsText).ToContainTextAsync("0 new, 1 updated");
+
+        // Meanwhile, in another tab, another file changes Ana.
+        var other = await page.Context.NewPageAsync();
+        other.FileChooser += (_, _) => { };
+        var second = await UploadAsync(other, district, Update, "names.csv", TestDistrict.StudentHeader + "\r\n" + Row(district, "Anna", "ana", "3"));
+        await ConfirmAsync(second);
+        await other.CloseAsync();
+
+        await first.ConfirmButton.ClickAsync();
+
+        await Expect(first.ResultsTitle).ToHaveTextAsync("Nothing was imported");
+        // The file is not wrong: the same file again shows what it does now.
+        await Expect(first.ResultsText).ToHaveTextAsync(
+            "Some of the users in this file were changed by someone else after it was checked. Nothing was imported: upload the same file again to see what it changes now.");
+        await Expect(first.ErrorRows).ToContainTextAsync([$"ana.{district.Suffix}"]);
     });
 
     /// <summary>Fails when <paramref name="element"/> lies outside the window's width: it would need a sideways scroll to be read.</summary>

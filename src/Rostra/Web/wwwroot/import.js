@@ -299,7 +299,8 @@
         break;
       case 'failed':
         if (item.errorCount > 0) {
-          await showErrors(item, 'Nothing was imported',
+          // The server's words: names taken by another import, or (an update or sync) users changed since the file was checked.
+          await showErrors(item, 'Nothing was imported', item.message ||
             'Some usernames or emails were taken by another import after this file was checked. Change them in your file and upload it again.');
         } else {
           showNote('Nothing was imported', item.message || 'The import failed. Upload the file again.');

@@ -115,5 +115,14 @@ internal sealed class HistoryModel(IDirectoryStore directory, IImportStore impor
             ? string.Create(CultureInfo.CurrentCulture, $"about {import.Rows:N0} (cancelled after {import.ProcessedRows:N0} checked)")
             : import.Rows.ToString("N0", CultureInfo.CurrentCulture);
 
+    /// <summary>
+    /// What a completed update or sync did, in the numbers of its plan and of the page's success message: its Imported
+    /// count alone (created and updated) leaves out the users it deactivated. Null for other imports.
+    /// </summary>
+    public static string? PlanText(ImportRecord import) =>
+        import is { Status: ImportStatus.Completed, Plan.Counts: { } c }
+            ? string.Create(CultureInfo.CurrentCulture, $"{c.Create:N0} new, {c.Update:N0} updated, {c.Deactivate:N0} deactivated, {c.Reactivate:N0} reactivated")
+            : null;
+
     public bool HasReport(ImportRecord import) => import.ErrorCount > 0 && import.DistrictId == District.Id;
 }
