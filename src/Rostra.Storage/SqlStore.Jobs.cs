@@ -44,16 +44,14 @@ internal abstract partial class SqlStore
         _ => throw new ArgumentException($"User {user.Username}: a user is added with a hashed password or none.", nameof(user)),
     };
 
-    /// <summary>Sets the hashes of rows of one chunk and erases their protected passwords inside <paramref name="transaction"/>.</summary>
-    protected abstract Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int chunkNo, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken);
-
     /// <summary>Bulk-inserts error rows inside <paramref name="transaction"/>.</summary>
     protected abstract Task InsertErrorRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken);
 
     public abstract Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken);
 
     private static readonly string[] Open = [ImportStatus.Validating, ImportStatus.Valid, ImportStatus.Importing];
-    private static readonly string[] Hashable = [ImportStatus.Valid, ImportStatus.Importing];
+    /// <summary>The import states in which chunks are hashed.</summary>
+    protected static readonly string[] Hashable = [ImportStatus.Valid, ImportStatus.Importing];
 
     public async Task<bool> RenewImportLeaseAsync(Guid importId, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
@@ -248,44 +246,12 @@ internal abstract partial class SqlStore
         return rows;
     }
 
-    public async Task<bool> SaveChunkHashesAsync(Guid importId, int chunkNo, string worker, string node, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int rows;
-        // The chunk first: while this worker still holds it, no one else can save it.
-        await using (var mark = Command(connection,
-            "UPDATE import_chunks SET status = @hashed, hashed_by = @node, hashed_at = @now, lease_until = NULL " +
-            "WHERE import_id = @id AND chunk_no = @chunk AND status = @claimed AND claimed_by = @worker " +
-            $"AND EXISTS (SELECT 1 FROM imports i WHERE i.id = @id AND {InSet("i.status", "@hashable")}) RETURNING rows",
-            transaction))
-        {
-            Add(mark, "hashed", ChunkHashed);
-            Add(mark, "node", node);
-            Add(mark, "now", Now());
-            Add(mark, "id", importId);
-            Add(mark, "chunk", chunkNo);
-            Add(mark, "claimed", ChunkClaimed);
-            Add(mark, "worker", worker);
-            AddSet(mark, "hashable", Hashable);
-            var result = await mark.ExecuteScalarAsync(cancellationToken);
-            if (result is null or DBNull)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return false;
-            }
-            rows = Convert.ToInt32(result, CultureInfo.InvariantCulture);
-        }
-        await UpdateHashesAsync(connection, transaction, importId, chunkNo, hashes, cancellationToken);
-        await using (var progress = Command(connection, "UPDATE imports SET hashed_rows = hashed_rows + @rows WHERE id = @id", transaction))
-        {
-            Add(progress, "rows", rows);
-            Add(progress, "id", importId);
-            await progress.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
+    /// <summary>
+    /// Marks a chunk hashed with its rows' hashes, their protected passwords erased, and adds its rows to the import's
+    /// hashed rows: all or nothing, and only while <paramref name="worker"/> still holds the chunk and the import is
+    /// <c>valid</c> or <c>importing</c>. False (nothing written) otherwise.
+    /// </summary>
+    public abstract Task<bool> SaveChunkHashesAsync(Guid importId, int chunkNo, string worker, string node, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken);
 
     public Task<ImportRecord?> ClaimFinalWriteAsync(string worker, TimeSpan lease, CancellationToken cancellationToken) =>
         ClaimFinalWriteAsync(null, worker, lease, cancellationToken);

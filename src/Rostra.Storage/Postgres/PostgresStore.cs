@@ -157,8 +157,9 @@ internal sealed class PostgresStore : SqlStore
     /// <summary>
     /// The final write of a durable import: locks the import row (<c>FOR UPDATE</c>: a second writer, or a worker
     /// claiming it with <c>SKIP LOCKED</c>, cannot interleave; a CANCEL waits for the outcome), checks the claim, fills the
-    /// stage from <c>import_rows</c> in one <c>INSERT … SELECT</c> (ids drawn from the users sequence on the way), then
-    /// checks and moves it (see <see cref="MoveCheckedStageAsync"/>) and deletes the staged rows, all in one transaction.
+    /// stage from <c>import_rows</c> in one <c>INSERT … SELECT</c> (ids drawn from the users sequence on the way; a create
+    /// import's rows all create, an update or sync's only those its plan creates), then checks and moves it (see
+    /// <see cref="MoveCheckedStageAsync"/>) and deletes the staged rows, all in one transaction.
     /// </summary>
     public override async Task<WriteResult> WriteStagedImportAsync(ImportWrite write, string worker, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
@@ -169,13 +170,19 @@ internal sealed class PostgresStore : SqlStore
             await transaction.RollbackAsync(cancellationToken);
             return new WriteResult(false, 0, []);
         }
+        bool create;
+        await using (var mode = new NpgsqlCommand("SELECT mode FROM imports WHERE id = @id", connection, transaction))
+        {
+            mode.Parameters.AddWithValue("id", write.ImportId);
+            create = (await mode.ExecuteScalarAsync(cancellationToken) as string ?? ImportMode.Create.Slug()) == ImportMode.Create.Slug();
+        }
         await CreateStageAsync(connection, transaction, cancellationToken);
         int count;
         await using (var fill = new NpgsqlCommand(
             $"INSERT INTO import_stage ({StageColumns}) " +
             "SELECT row, username, username_key, first_name, last_name, email, email_key, roles, grade, password_hash, " +
             "ARRAY(SELECT json_array_elements_text(school_ids::json)), @programs " +
-            $"FROM import_rows r WHERE r.import_id = @id{CreateRowsOnly} ORDER BY row",
+            $"FROM import_rows r WHERE r.import_id = @id{(create ? "" : CreateRowsOnly)} ORDER BY row",
             connection, transaction))
         {
             fill.Parameters.AddWithValue("programs", write.ProgramId is null ? Array.Empty<string>() : new[] { write.ProgramId });
@@ -183,7 +190,7 @@ internal sealed class PostgresStore : SqlStore
             count = await fill.ExecuteNonQueryAsync(cancellationToken);
         }
         return await MoveCheckedStageAsync(connection, transaction, write, count,
-            ct => FinishStagedAsync(connection, transaction, write.ImportId, ct), beforeCommit, cancellationToken, applyPlan: true);
+            ct => FinishStagedAsync(connection, transaction, write.ImportId, ct), beforeCommit, create, cancellationToken);
     }
 
     private static async Task CreateStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -203,13 +210,15 @@ internal sealed class PostgresStore : SqlStore
     /// name first, the insert fails on the unique index (after waiting for that commit), the write rolls back to the
     /// savepoint, and the conflict query, run again, now reports every clash with its row. A deadlock between two
     /// imports is retried the same way. Nothing is ever half-written: either the commit or a rollback.
+    /// A create import's first try goes straight to the insert: validation checked every name, so a clash is one taken
+    /// since, and the unique indexes catch it just the same; the conflict query then runs on the next try.
     /// </summary>
     private async Task<WriteResult> MoveCheckedStageAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ImportWrite write, int count,
-        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken, bool applyPlan = false)
+        Func<CancellationToken, Task>? after, Func<CancellationToken, Task>? beforeCommit, bool create, CancellationToken cancellationToken)
     {
-        await using (var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction))
-            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        // The plan's and the conflict query's joins are planned with the stage's statistics.
+        if (!create) await AnalyzeStageAsync(connection, transaction, cancellationToken);
         await transaction.SaveAsync("users_write", cancellationToken);
 
         for (var attempt = 1; ; attempt++)
@@ -217,7 +226,7 @@ internal sealed class PostgresStore : SqlStore
             // An update or sync: its updates, reactivations and deactivations first, then its creates as any import's.
             var written = 0;
             var creates = count;
-            if (applyPlan)
+            if (!create)
             {
                 List<ImportIssue>? planErrors;
                 try
@@ -236,11 +245,16 @@ internal sealed class PostgresStore : SqlStore
                     return new WriteResult(false, 0, planErrors);
                 }
             }
-            var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
-            if (conflicts.Count > 0)
+            if (!create || attempt > 1)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return new WriteResult(false, 0, conflicts);
+                // Statistics taken after the savepoint go with a rollback to it: taken again on each try.
+                if (create) await AnalyzeStageAsync(connection, transaction, cancellationToken);
+                var conflicts = await FindStageConflictsAsync(connection, transaction, cancellationToken);
+                if (conflicts.Count > 0)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return new WriteResult(false, 0, conflicts);
+                }
             }
             try
             {
@@ -265,6 +279,12 @@ internal sealed class PostgresStore : SqlStore
         }
     }
 
+    private static async Task AnalyzeStageAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var analyze = new NpgsqlCommand("ANALYZE import_stage", connection, transaction);
+        await analyze.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     protected override string SkipLocked(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
     protected override string JsonEach(string json, string alias) => $"json_array_elements_text(({json})::json) AS {alias}(value)";
@@ -278,8 +298,18 @@ internal sealed class PostgresStore : SqlStore
 
     protected override string LockRow => " FOR UPDATE";
 
+    /// <remarks>
+    /// The import is checked once, not row by row (migration 012): it must exist, and is locked as a foreign key
+    /// would lock it, so it cannot be deleted before the batch commits.
+    /// </remarks>
     protected override async Task InsertStagedRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, string districtId, IReadOnlyList<(int ChunkNo, NewUser User)> rows, CancellationToken cancellationToken)
     {
+        await using (var import = new NpgsqlCommand("SELECT 1 FROM imports WHERE id = @id FOR KEY SHARE", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
+        {
+            import.Parameters.AddWithValue("id", importId);
+            if (await import.ExecuteScalarAsync(cancellationToken) is null)
+                throw new InvalidOperationException($"Import {importId} does not exist: its rows cannot be staged.");
+        }
         await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
             "COPY import_rows (import_id, row, district_id, chunk_no, username, username_key, first_name, last_name, email, email_key, roles, grade, school_ids, password_protected) " +
             "FROM STDIN (FORMAT BINARY)", cancellationToken);
@@ -305,19 +335,36 @@ internal sealed class PostgresStore : SqlStore
         await writer.CompleteAsync(cancellationToken);
     }
 
-    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int chunkNo, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One statement, so one round trip: the chunk is marked first (while this worker still holds it and the import is
+    /// hashable), and only then are its rows and the import's count written. The rows are the chunk's own (its index),
+    /// updated in place: import_rows leaves room on each page (migration 012), so no index changes.
+    /// </remarks>
+    public override async Task<bool> SaveChunkHashesAsync(Guid importId, int chunkNo, string worker, string node, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
     {
-        // One statement for the whole chunk: two parallel arrays unnested into a join. The chunk's own rows only (its
-        // index): joined by row alone, the planner scans every staged row of the import, once per chunk.
+        await using var connection = (NpgsqlConnection)await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "UPDATE import_rows r SET password_hash = x.hash, password_protected = NULL FROM unnest(@rows, @hashes) AS x(row, hash) " +
-            "WHERE r.import_id = @id AND r.chunk_no = @chunk AND r.row = x.row",
-            (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        command.Parameters.AddWithValue("rows", hashes.Select(h => h.Row).ToArray());
-        command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes.Select(h => (object?)h.Hash ?? DBNull.Value).ToArray() });
+            "WITH chunk AS (" +
+            " UPDATE import_chunks SET status = @hashed, hashed_by = @node, hashed_at = @now, lease_until = NULL" +
+            " WHERE import_id = @id AND chunk_no = @chunk AND status = @claimed AND claimed_by = @worker" +
+            " AND EXISTS (SELECT 1 FROM imports i WHERE i.id = @id AND i.status = ANY(@hashable)) RETURNING rows)," +
+            " hashed AS (" +
+            " UPDATE import_rows r SET password_hash = x.hash, password_protected = NULL FROM unnest(@rows, @hashes) AS x(row, hash)" +
+            " WHERE r.import_id = @id AND r.chunk_no = @chunk AND r.row = x.row AND EXISTS (SELECT 1 FROM chunk))," +
+            " progress AS (UPDATE imports SET hashed_rows = hashed_rows + chunk.rows FROM chunk WHERE imports.id = @id) " +
+            "SELECT rows FROM chunk",
+            connection);
+        command.Parameters.AddWithValue("hashed", ChunkHashed);
+        command.Parameters.AddWithValue("node", node);
+        command.Parameters.AddWithValue("now", Now());
         command.Parameters.AddWithValue("id", importId);
         command.Parameters.AddWithValue("chunk", chunkNo);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.AddWithValue("claimed", ChunkClaimed);
+        command.Parameters.AddWithValue("worker", worker);
+        command.Parameters.AddWithValue("hashable", Hashable);
+        command.Parameters.AddWithValue("rows", hashes.Select(h => h.Row).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes.Select(h => (object?)h.Hash ?? DBNull.Value).ToArray() });
+        return await command.ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
     }
 
     protected override async Task InsertErrorRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken)

@@ -347,20 +347,56 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         }
     }
 
-    protected override async Task UpdateHashesAsync(DbConnection connection, DbTransaction transaction, Guid importId, int chunkNo, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
+    public override async Task<bool> SaveChunkHashesAsync(Guid importId, int chunkNo, string worker, string node, IReadOnlyList<RowHash> hashes, CancellationToken cancellationToken)
     {
-        await using var update = Command(connection,
-            "UPDATE import_rows SET password_hash = @hash, password_protected = NULL WHERE import_id = @id AND row = @row", transaction);
-        Add(update, "id", importId);
-        var hash = Add(update, "hash", null);
-        var row = Add(update, "row", 0);
-        await update.PrepareAsync(cancellationToken);
-        foreach (var h in hashes)
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        int rows;
+        // The chunk first: while this worker still holds it, no one else can save it.
+        await using (var mark = Command(connection,
+            "UPDATE import_chunks SET status = @hashed, hashed_by = @node, hashed_at = @now, lease_until = NULL " +
+            "WHERE import_id = @id AND chunk_no = @chunk AND status = @claimed AND claimed_by = @worker " +
+            $"AND EXISTS (SELECT 1 FROM imports i WHERE i.id = @id AND {InSet("i.status", "@hashable")}) RETURNING rows",
+            transaction))
         {
-            hash.Value = (object?)h.Hash ?? DBNull.Value;
-            row.Value = h.Row;
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            Add(mark, "hashed", ChunkHashed);
+            Add(mark, "node", node);
+            Add(mark, "now", Now());
+            Add(mark, "id", importId);
+            Add(mark, "chunk", chunkNo);
+            Add(mark, "claimed", ChunkClaimed);
+            Add(mark, "worker", worker);
+            AddSet(mark, "hashable", Hashable);
+            var result = await mark.ExecuteScalarAsync(cancellationToken);
+            if (result is null or DBNull)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+            rows = Convert.ToInt32(result, CultureInfo.InvariantCulture);
         }
+        await using (var update = Command(connection,
+            "UPDATE import_rows SET password_hash = @hash, password_protected = NULL WHERE import_id = @id AND row = @row", transaction))
+        {
+            Add(update, "id", importId);
+            var hash = Add(update, "hash", null);
+            var row = Add(update, "row", 0);
+            await update.PrepareAsync(cancellationToken);
+            foreach (var h in hashes)
+            {
+                hash.Value = (object?)h.Hash ?? DBNull.Value;
+                row.Value = h.Row;
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        await using (var progress = Command(connection, "UPDATE imports SET hashed_rows = hashed_rows + @rows WHERE id = @id", transaction))
+        {
+            Add(progress, "rows", rows);
+            Add(progress, "id", importId);
+            await progress.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     protected override async Task InsertErrorRowsAsync(DbConnection connection, DbTransaction transaction, Guid importId, IReadOnlyList<ErrorRow> rows, CancellationToken cancellationToken)
