@@ -88,24 +88,46 @@ internal abstract partial class SqlStore
         var users = new List<ExistingUser>(usernameKeys.Count);
         if (usernameKeys.Count == 0) return users;
         await using var connection = await OpenAsync(cancellationToken);
-        // One statement a chunk: each user with its schools and programs, joined by a separator no id holds (ids never
-        // hold a control character), in the order the users' pages list them.
         foreach (var chunk in usernameKeys.Distinct(StringComparer.Ordinal).Chunk(LookupChunk))
         {
-            await using var command = Command(connection,
-                "SELECT u.id, u.district_id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active, u.version, " +
-                $"{IdList("user_schools", "school_id", "u.id")}, {IdList("user_programs", "program_id", "u.id")} " +
-                $"FROM users u WHERE {InSet("u.username_key", "@keys")}");
+            await using var command = Command(connection, $"SELECT {ExistingUserColumns} FROM users u WHERE {InSet("u.username_key", "@keys")}");
             AddSet(command, "keys", chunk);
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-            {
-                users.Add(new ExistingUser(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
-                    SplitRoles(r.GetString(6)), NullableString(r, 7), SplitIds(NullableString(r, 10)), SplitIds(NullableString(r, 11)), r.GetBoolean(8), r.GetInt64(9)));
-            }
+            while (await r.ReadAsync(cancellationToken)) users.Add(ReadExistingUser(r));
         }
         return users;
     }
+
+    public async Task<int> CountDistrictUsersAsync(string districtId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT COUNT(*) FROM users WHERE district_id = @district_id");
+        Add(command, "district_id", districtId);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async IAsyncEnumerable<ExistingUser> ListDistrictUsersAsync(string districtId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // In the users' own order (by id): one pass over the table, each user's schools and programs from their indexes.
+        await using var command = Command(connection, $"SELECT {ExistingUserColumns} FROM users u WHERE u.district_id = @district_id ORDER BY u.id");
+        command.CommandTimeout = PlanStatementTimeoutSeconds;
+        Add(command, "district_id", districtId);
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken)) yield return ReadExistingUser(r);
+    }
+
+    /// <summary>
+    /// A user as a plan compares it, from <c>users u</c>: each with its schools and programs, joined by a separator no id
+    /// holds (ids never hold a control character), in the order the users' pages list them. Read by <see cref="ReadExistingUser"/>.
+    /// </summary>
+    private string ExistingUserColumns =>
+        "u.id, u.district_id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active, u.version, " +
+        $"{IdList("user_schools", "school_id", "u.id")}, {IdList("user_programs", "program_id", "u.id")}";
+
+    private static ExistingUser ReadExistingUser(DbDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5),
+            SplitRoles(r.GetString(6)), NullableString(r, 7), SplitIds(NullableString(r, 10)), SplitIds(NullableString(r, 11)), r.GetBoolean(8), r.GetInt64(9));
 
     /// <summary>The separator of <see cref="IdList"/>: a control character, which no school or program id holds.</summary>
     protected const char IdSeparator = '\u001f';

@@ -16,6 +16,31 @@ public abstract partial class StoreTests
         public Task AddAsync(IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken) => store.AddPlanChangesAsync(importId, changes, cancellationToken);
     }
 
+    /// <summary>A plan sink that only keeps what it is handed, each change as one line of text.</summary>
+    private sealed class PlanLines : IPlanSink
+    {
+        public List<string> Lines { get; } = [];
+
+        public Task AddAsync(IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+        {
+            Lines.AddRange(changes.Select(Describe));
+            return Task.CompletedTask;
+        }
+
+        public static string Describe(PlannedChange c) =>
+            $"{c.Row} {c.Username} {c.Action} {c.UserId} {c.Version} [{string.Join("; ", c.Changes.Select(f => $"{f.Field}: {f.From} -> {f.To}"))}]";
+    }
+
+    /// <summary>Hands every batch to two sinks.</summary>
+    private sealed class TeeSink(IPlanSink first, IPlanSink second) : IPlanSink
+    {
+        public async Task AddAsync(IReadOnlyList<PlannedChange> changes, CancellationToken cancellationToken)
+        {
+            await first.AddAsync(changes, cancellationToken);
+            await second.AddAsync(changes, cancellationToken);
+        }
+    }
+
     /// <summary>Adds students ann.lee (grade 3, 1001) and bo.li (grade 4, LHS) the way a first import would.</summary>
     private async Task<(long Ann, long Bo)> SeedStudentsAsync()
     {
@@ -35,10 +60,18 @@ public abstract partial class StoreTests
         await Store.CreateImportAsync(import, Ct);
         var bytes = Encoding.UTF8.GetBytes(string.Join("\r\n", [header, .. rows]) + "\r\n");
         var district = (await Store.GetDistrictAsync(District, Ct))!;
-        var context = new ValidationContext(district, type, await Store.ListSchoolsAsync(District, Ct), Store, new ImportLimits(),
-            mode, Store, Program, new PlanSink(Store, import.Id));
+        // The plan is made both ways it can find its users (a batch at a time, the district read whole), and must be the same.
+        var batched = new PlanLines();
+        var batchedContext = new ValidationContext(district, type, await Store.ListSchoolsAsync(District, Ct), Store, new ImportLimits(),
+            mode, Store, Program, batched, PlanLookups.Batched);
+        var batchedResult = await FileValidator.ValidateAsync(new MemoryStream(bytes), batchedContext, null, Ct);
+        var whole = new PlanLines();
+        var context = batchedContext with { Plan = new TeeSink(whole, new PlanSink(Store, import.Id)), Lookups = PlanLookups.WholeDistrict };
         var result = await FileValidator.ValidateAsync(new MemoryStream(bytes), context, null, Ct);
         Assert.True(result.IsValid, string.Join(" ", result.Errors.Select(e => $"{e.Row}:{e.Code}")));
+        Assert.Equal(batched.Lines, whole.Lines);
+        Assert.Equal((batchedResult.Rows, batchedResult.Plan?.Counts, batchedResult.Plan?.ActiveUsers, batchedResult.Plan?.TopChange),
+            (result.Rows, result.Plan?.Counts, result.Plan?.ActiveUsers, result.Plan?.TopChange));
         Assert.True(await Store.RenewImportLeaseAsync(import.Id, "node-a:1", DateTimeOffset.UtcNow + Lease, Ct));
         var staged = new List<(int ChunkNo, NewUser User)>();
         await foreach (var user in FileValidator.ReadUsersAsync(new MemoryStream(bytes), context, Ct))
@@ -366,6 +399,27 @@ public abstract partial class StoreTests
         Assert.Equal(new EmailHolder(bo, "bo.li"), Assert.Single(holders).Value);
         Assert.Equal([ann, bo], students.Select(m => m.Id));
         Assert.Empty(teachers);
+    }
+
+    [Fact]
+    public async Task A_district_read_whole_for_a_plan_is_every_user_of_every_type_active_or_not_with_schools_and_programs_and_no_other_districts()
+    {
+        var (ann, bo) = await SeedStudentsAsync();
+        var teacher = await Store.AddUserAsync(new NewUser(District, "tom.ray", "Tom", null, null, [Roles.SchoolAdmin, Roles.Teacher], null, ["LHS", "1001"], [], null), Ct);
+        await Store.AddDistrictAsync(new District("other-usd", "Other USD"), Ct);
+        await Store.AddUserAsync(new NewUser("other-usd", "zed", "Zed", null, null, [Roles.DistrictAdmin], null, [], [], null), Ct);
+        var (import, _) = await PlanAsync(ImportMode.Sync, RosterRow("Ann", "Lee", "ann.lee", "", "3", "1001", "ann@lincoln.org"));
+        Assert.True((await ConfirmAsync(import)).Succeeded);
+
+        var users = new List<ExistingUser>();
+        await foreach (var u in Store.ListDistrictUsersAsync(District, Ct)) users.Add(u);
+
+        Assert.Equal(3, await Store.CountDistrictUsersAsync(District, Ct));
+        Assert.Equal([ann, bo, teacher], users.Select(u => u.Id));
+        var (annRead, boRead, tomRead) = (users[0], users[1], users[2]);
+        Assert.Equal(("ann.lee", "Ann", "Lee", "ann@lincoln.org", "3", "1001", Program, true), (annRead.Username, annRead.FirstName, annRead.LastName, annRead.Email, annRead.Grade, string.Join(',', annRead.SchoolIds), string.Join(',', annRead.ProgramIds), annRead.Active));
+        Assert.False(boRead.Active); // left out of the sync, and still read
+        Assert.Equal((UserType.SchoolAdmin, "1001,LHS", "", (string?)null), (tomRead.UserType!.Value, string.Join(',', tomRead.SchoolIds), string.Join(',', tomRead.ProgramIds), tomRead.LastName));
     }
 
     [Fact]

@@ -9,6 +9,15 @@ public interface IRosterLookup
     /// <summary>Who holds each of <paramref name="emailKeys"/> (lower-cased) that is taken, keyed by the email key.</summary>
     Task<IReadOnlyDictionary<string, EmailHolder>> FindEmailHoldersAsync(IReadOnlyCollection<string> emailKeys, CancellationToken cancellationToken);
 
+    /// <summary>How many users a district has, of every type, active or not.</summary>
+    Task<int> CountDistrictUsersAsync(string districtId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every user of a district (every type, active or not) with its schools and programs, streamed in one pass: what a
+    /// file that names about the whole district is compared with (<see cref="RosterSnapshot"/>).
+    /// </summary>
+    IAsyncEnumerable<ExistingUser> ListDistrictUsersAsync(string districtId, CancellationToken cancellationToken);
+
     /// <summary>The active users of a district with the role of <paramref name="type"/>, streamed.</summary>
     IAsyncEnumerable<RosterMember> ListActiveMembersAsync(string districtId, UserType type, CancellationToken cancellationToken);
 }

@@ -126,10 +126,10 @@ public static class FileValidator
             if (rowErrors.Count > 0 || username is not null || email is not null)
                 batch.Add(new PendingRow(record.Row, rowErrors.Count == 0 ? null : [.. rowErrors], username, username is null ? null : checker.Value(record, Column.Username),
                     email, email is null ? null : checker.Value(record, Column.Email), user));
-            if (batch.Count >= LookupBatch) await FlushAsync(batch, checker, context, planner, errors, cancellationToken);
+            if (batch.Count >= LookupBatch) await FlushAsync(batch, checker, context, planner, errors, EstimateRows(rows, file), cancellationToken);
             if (rows % ProgressEvery == 0) progress?.Report(new ValidationProgress(rows, file.Position, file.Length));
         }
-        await FlushAsync(batch, checker, context, planner, errors, cancellationToken);
+        await FlushAsync(batch, checker, context, planner, errors, rows, cancellationToken);
         if (planner is not null) await planner.CompleteBatchesAsync(checker, errors, cancellationToken);
         progress?.Report(new ValidationProgress(rows, file.Length, file.Length));
 
@@ -187,13 +187,18 @@ public static class FileValidator
 
     private sealed record PendingRow(int Row, List<ImportIssue>? Errors, string? UsernameKey, string? Username, string? EmailKey, string? Email, NewUser? User = null);
 
+    /// <summary>About how many rows the file has, from the rows read so far and how far into the file they reach.</summary>
+    private static long EstimateRows(int rows, Stream file) =>
+        file.CanSeek && file.Position > 0 && file.Position < file.Length ? (long)rows * file.Length / file.Position : rows;
+
     private static async Task FlushAsync(
-        List<PendingRow> batch, RowChecker checker, ValidationContext context, PlanState? planner, ErrorCollector errors, CancellationToken cancellationToken)
+        List<PendingRow> batch, RowChecker checker, ValidationContext context, PlanState? planner, ErrorCollector errors, long estimatedRows,
+        CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
         if (planner is not null)
         {
-            await planner.FlushAsync(batch, checker, errors, cancellationToken);
+            await planner.FlushAsync(batch, checker, errors, estimatedRows, cancellationToken);
             return;
         }
         var users = context.Users;
@@ -242,9 +247,17 @@ public static class FileValidator
     /// batch is read, and its changes are stored while the one after is (the sink's own pace); batches are still planned
     /// one after the other, in row order. Keeps the ids of the users the file names (for a sync's deactivations) and the
     /// emails held by another user of the file (resolved at the end, when the whole file is known).
+    /// A file that names about as many users as the district has (a re-uploaded roster) reads the district once instead
+    /// (<see cref="RosterSnapshot"/>): its unchanged rows are planned without a look-up, the others are looked up as above.
     /// </summary>
     private sealed class PlanState(ValidationContext context)
     {
+        /// <summary>
+        /// The district is read once when the file has at least one row for every this many users it has: reading a
+        /// user in one pass costs about a tenth of looking one up.
+        /// </summary>
+        private const int UsersPerRowForSnapshot = 8;
+
         private readonly IRosterLookup _roster = context.Roster ?? throw new InvalidOperationException("An update or sync needs the platform's users.");
         private readonly HashSet<long> _named = [];
         private readonly List<(int Row, string Email, string HolderKey)> _movedEmails = [];
@@ -255,18 +268,27 @@ public static class FileValidator
         /// <summary>The batch read last, its look-ups under way.</summary>
         private LookedUpBatch? _pending;
 
+        /// <summary>Chosen at the first batch: the district read once, or null to look each batch up.</summary>
+        private Task<RosterSnapshot?>? _snapshot;
+
         private sealed record LookedUpBatch(List<PendingRow> Rows, Task<Found> Lookups);
 
-        /// <summary>What a batch's look-ups found: the users its usernames name, by lower-cased username, and who holds its emails.</summary>
-        private sealed record Found(Dictionary<string, ExistingUser> Users, IReadOnlyDictionary<string, EmailHolder> Holders);
+        /// <summary>
+        /// What a batch's look-ups found: the users its usernames name, by lower-cased username, who holds its emails, and
+        /// the rows the snapshot found unchanged (by row: their user's id and version), which were not looked up.
+        /// </summary>
+        private sealed record Found(
+            Dictionary<string, ExistingUser> Users, IReadOnlyDictionary<string, EmailHolder> Holders, IReadOnlyDictionary<int, (long Id, long Version)> Same);
 
         private static readonly IReadOnlyDictionary<string, EmailHolder> NoHolders = new Dictionary<string, EmailHolder>();
+
+        private static readonly IReadOnlyDictionary<int, (long Id, long Version)> NoneSame = new Dictionary<int, (long Id, long Version)>();
 
         /// <summary>
         /// Starts the look-ups of <paramref name="batch"/> (taking its rows) once those of the batch before are done,
         /// then plans the batch before: one batch's look-ups at a time, so one connection's worth of database cache.
         /// </summary>
-        public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
+        public async Task FlushAsync(List<PendingRow> batch, RowChecker checker, ErrorCollector errors, long estimatedRows, CancellationToken cancellationToken)
         {
             var rows = new List<PendingRow>(batch);
             batch.Clear();
@@ -283,6 +305,7 @@ public static class FileValidator
                 }
             }
             // On the thread pool: a provider whose calls do their work before returning (SQLite's) still runs beside the reading.
+            _snapshot ??= Task.Run(() => ChooseSnapshotAsync(estimatedRows, cancellationToken), cancellationToken);
             _pending = new LookedUpBatch(rows, Task.Run(() => LookUpAsync(rows, cancellationToken), cancellationToken));
             if (previous is not null) await PlanAsync(previous, checker, errors, cancellationToken);
         }
@@ -293,6 +316,39 @@ public static class FileValidator
         /// </summary>
         private async Task<Found> LookUpAsync(List<PendingRow> rows, CancellationToken cancellationToken)
         {
+            var snapshot = _snapshot is null ? null : await _snapshot;
+            var same = NoneSame;
+            if (snapshot is not null)
+            {
+                var fingerprint = new RosterSnapshot.Fingerprint();
+                var found = new Dictionary<int, (long Id, long Version)>();
+                foreach (var p in rows)
+                {
+                    if (p.UsernameKey is not null && p.User is not null && snapshot.IsUnchanged(p.UsernameKey, p.User, fingerprint, out var id, out var version))
+                        found[p.Row] = (id, version);
+                }
+                same = found;
+                if (found.Count > 0) rows = [.. rows.Where(p => !found.ContainsKey(p.Row))];
+            }
+            var (users, holders) = await LookUpUsersAsync(rows, cancellationToken);
+            return new Found(users, holders, same);
+        }
+
+        /// <summary>The district read once (<see cref="RosterSnapshot"/>) when the file names about as many users as it has; else null.</summary>
+        private async Task<RosterSnapshot?> ChooseSnapshotAsync(long estimatedRows, CancellationToken cancellationToken)
+        {
+            var whole = context.Lookups switch
+            {
+                PlanLookups.Batched => false,
+                PlanLookups.WholeDistrict => true,
+                _ => estimatedRows * UsersPerRowForSnapshot >= await _roster.CountDistrictUsersAsync(context.District.Id, cancellationToken),
+            };
+            return whole ? await RosterSnapshot.LoadAsync(_roster, context.District.Id, context.UserType, context.ProgramId, cancellationToken) : null;
+        }
+
+        private async Task<(Dictionary<string, ExistingUser> Users, IReadOnlyDictionary<string, EmailHolder> Holders)> LookUpUsersAsync(
+            List<PendingRow> rows, CancellationToken cancellationToken)
+        {
             var usernames = rows.Where(p => p.UsernameKey is not null).Select(p => p.UsernameKey!).ToList();
             var found = usernames.Count > 0 ? await _roster.FindUsersAsync(usernames, cancellationToken) : [];
             var users = new Dictionary<string, ExistingUser>(found.Count, StringComparer.Ordinal);
@@ -301,7 +357,7 @@ public static class FileValidator
                     && !(p.UsernameKey is not null && users.TryGetValue(p.UsernameKey, out var own) && string.Equals(own.Email?.ToLowerInvariant(), p.EmailKey, StringComparison.Ordinal)))
                 .Select(p => p.EmailKey!).ToList();
             var holders = emails.Count > 0 ? await _roster.FindEmailHoldersAsync(emails, cancellationToken) : NoHolders;
-            return new Found(users, holders);
+            return (users, holders);
         }
 
         /// <summary>Plans the last batch read: every row is planned once this returns.</summary>
@@ -330,6 +386,17 @@ public static class FileValidator
                     // The validation already ended; what these found is not needed.
                 }
             }
+            if (_snapshot is { } snapshot)
+            {
+                try
+                {
+                    await snapshot;
+                }
+                catch (Exception)
+                {
+                    // As above.
+                }
+            }
             if (context.Plan is null) return;
             try
             {
@@ -343,10 +410,19 @@ public static class FileValidator
 
         private async Task PlanAsync(LookedUpBatch batch, RowChecker checker, ErrorCollector errors, CancellationToken cancellationToken)
         {
-            var (byKey, holders) = await batch.Lookups;
+            var (byKey, holders, same) = await batch.Lookups;
 
             foreach (var pending in batch.Rows)
             {
+                if (same.TryGetValue(pending.Row, out var kept))
+                {
+                    // Found unchanged by its fingerprint: what RosterPlanner.Plan would plan, without the user's values.
+                    if (errors.Count > 0) continue;
+                    _named.Add(kept.Id);
+                    _counts = _counts.Add(PlanAction.Unchanged);
+                    _buffer.Add(new PlannedChange(pending.Row, pending.User!.Username, PlanAction.Unchanged, kept.Id, kept.Version, []));
+                    continue;
+                }
                 var rowErrors = pending.Errors;
                 ExistingUser? existing = null;
                 if (pending.UsernameKey is not null && byKey.TryGetValue(pending.UsernameKey, out var named))

@@ -33,6 +33,15 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
             .Where(u => u.Email is not null && emailKeys.Contains(u.Email.ToLowerInvariant()))
             .ToDictionary(u => u.Email!.ToLowerInvariant(), u => new EmailHolder(u.Id, u.Username.ToLowerInvariant()), StringComparer.Ordinal));
 
+    public Task<int> CountDistrictUsersAsync(string districtId, CancellationToken cancellationToken) =>
+        Task.FromResult(_users.Count(u => u.DistrictId == districtId));
+
+    public async IAsyncEnumerable<ExistingUser> ListDistrictUsersAsync(string districtId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        foreach (var u in _users.Where(u => u.DistrictId == districtId)) yield return u;
+    }
+
     public async IAsyncEnumerable<RosterMember> ListActiveMembersAsync(string districtId, UserType type, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
@@ -52,8 +61,30 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
         return Task.CompletedTask;
     }
 
-    /// <summary>Validates <paramref name="lines"/> in <paramref name="mode"/> for the program <c>reading</c>, the plan going to <see cref="Planned"/>.</summary>
-    public Task<ValidationResult> Validate(ImportMode mode, UserType type, params string[] lines) =>
+    /// <summary>
+    /// Validates <paramref name="lines"/> in <paramref name="mode"/> for the program <c>reading</c>, the plan going to
+    /// <see cref="Planned"/>. Validates them both ways the plan can find its users (a batch at a time, and the whole
+    /// district read once) and requires the same errors and the same plan, change by change, from both.
+    /// </summary>
+    public async Task<ValidationResult> Validate(ImportMode mode, UserType type, params string[] lines)
+    {
+        var before = Planned.Count;
+        var batched = await Validate(mode, type, PlanLookups.Batched, lines);
+        var batchedPlan = Planned.Skip(before).Select(Describe).ToList();
+        Planned.RemoveRange(before, Planned.Count - before);
+        var whole = await Validate(mode, type, PlanLookups.WholeDistrict, lines);
+        Assert.Equal(Describe(batched), Describe(whole));
+        Assert.Equal(batchedPlan, Planned.Skip(before).Select(Describe).ToList());
+        return whole;
+    }
+
+    private Task<ValidationResult> Validate(ImportMode mode, UserType type, PlanLookups lookups, string[] lines) =>
         FileValidator.ValidateAsync(new MemoryStream(CsvBytes(lines)),
-            new ValidationContext(Lincoln, type, Schools, this, new ImportLimits(), mode, this, "reading", this), null, CancellationToken.None);
+            new ValidationContext(Lincoln, type, Schools, this, new ImportLimits(), mode, this, "reading", this, lookups), null, CancellationToken.None);
+
+    private static string Describe(PlannedChange c) =>
+        $"{c.Row} {c.Username} {c.Action} {c.UserId} {c.Version} [{string.Join("; ", c.Changes.Select(f => $"{f.Field}: {f.From} -> {f.To}"))}]";
+
+    private static string Describe(ValidationResult r) =>
+        $"{r.Rows} rows; errors {string.Join(", ", r.Errors.Select(e => $"{e.Row}:{e.Code}:{e.Column}"))}; plan {r.Plan?.Counts} {r.Plan?.ActiveUsers} {r.Plan?.TopChange}";
 }
