@@ -5,9 +5,10 @@
 #
 #   ./bench.sh [--quick] [--sqlite-only] [any e2e option, e.g. --repeat 5]
 #   ./bench.sh --insert-only [--quick] [--sqlite-only]   only the insert against the raw load -> bench/results/insert.md
-#   ./bench.sh --roster [--students 1m] [--updates 100k] [--repeat 3] [--sqlite-only] [--write-only]
+#   ./bench.sh --roster [--students 1m] [--updates 100k] [--repeat 3] [--sqlite-only] [--write-only | --plan-only]
 #                                                    a sync plan and a write of updates at scale -> bench/results/roster.md
-#                                                    (--write-only: the write alone -> bench/work/roster-write.md)
+#                                                    (--write-only: the write alone -> bench/work/roster-write.md;
+#                                                     --plan-only: the plan and the changes table alone -> bench/work/roster-plan.md)
 #   ./bench.sh --workbook [--rows 1m] [--repeat 3]   a workbook validated against the same rows as CSV
 #                                                    -> bench/results/workbook.md (SQLite only)
 #
@@ -31,6 +32,7 @@ for arg in "$@"; do
         --sqlite-only) providers=sqlite ;;
         --roster) roster=1 ;;
         --write-only) roster_out=bench/work/roster-write.md; extra+=("$arg") ;;
+        --plan-only) roster_out=bench/work/roster-plan.md; extra+=("$arg") ;;
         --insert-only) insert_only=1; extra+=("$arg") ;;
         *) extra+=("$arg") ;;
     esac

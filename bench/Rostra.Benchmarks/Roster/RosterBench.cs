@@ -16,7 +16,7 @@ namespace Rostra.Benchmarks.Roster;
 
 /// <summary>What the roster run is asked to do.</summary>
 internal sealed record RosterOptions(
-    string RostraDll, int Students, int Updates, IReadOnlyList<string> Providers, string PostgresAdmin, string WorkDirectory, int Repeat, bool WriteOnly = false);
+    string RostraDll, int Students, int Updates, IReadOnlyList<string> Providers, string PostgresAdmin, string WorkDirectory, int Repeat, bool WriteOnly = false, bool PlanOnly = false);
 
 /// <summary>One database's figures: medians of the runs (wall time and peak memory each on its own); the load average when its writes ended.</summary>
 internal sealed record RosterMeasure(string Provider, ChildResult Plan, ChildResult Plain, TimeSpan Write, TimeSpan Raw, TimeSpan Seed, string WriteLoad = "");
@@ -76,7 +76,7 @@ internal static class RosterBench
             // The writes first, on copies of the district as seeded; the plans below record imports in the original.
             var writeTimes = new List<TimeSpan>();
             var rawTimes = new List<TimeSpan>();
-            for (var r = 0; r < options.Repeat; r++)
+            for (var r = 0; r < (options.PlanOnly ? 0 : options.Repeat); r++)
             {
                 await db.CloneAsync(full, target, ct);
                 writeTimes.Add(await WriteUpdatesAsync(db.Connection(target), district, files.Update, ct));
@@ -110,7 +110,8 @@ internal static class RosterBench
             paging.Add((provider, await MeasurePagingAsync(db.Connection(full), district.Id, ImportId(planRuns[^1]), ct)));
             await db.DropAsync(full, ct);
             await db.DropAsync(empty, ct);
-            measures.Add(new RosterMeasure(provider, Median(planRuns), Median(plainRuns), MedianTime(writeTimes), MedianTime(rawTimes), seed, writeLoad));
+            measures.Add(new RosterMeasure(provider, Median(planRuns), Median(plainRuns),
+                options.PlanOnly ? TimeSpan.Zero : MedianTime(writeTimes), options.PlanOnly ? TimeSpan.Zero : MedianTime(rawTimes), seed, writeLoad));
         }
         return options.WriteOnly ? WriteReport(options, files!, measures, clock.Elapsed) : Report(options, files!, measures, clock.Elapsed) + PagingReport(paging);
     }
@@ -398,7 +399,7 @@ internal static class RosterBench
         text.AppendLine("# Update and sync at scale");
         text.AppendLine();
         text.AppendLine(string.Create(inv,
-            $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:F0} min, by `./bench.sh --roster --students {options.Students} --repeat {options.Repeat}`; {Environment.ProcessorCount} cores. A district of {files.Students:N0} students (and a teacher for every 19; 300 schools); each figure is the median of {options.Repeat} runs. The seconds are this shared machine's on this run: read the ratios."));
+            $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:F0} min, by `./bench.sh --roster{(options.PlanOnly ? " --plan-only" : "")} --students {options.Students} --repeat {options.Repeat}`; {Environment.ProcessorCount} cores. A district of {files.Students:N0} students (and a teacher for every 19; 300 schools); each figure is the median of {options.Repeat} runs. The seconds are this shared machine's on this run: read the ratios."));
         text.AppendLine();
         text.AppendLine("## The sync plan");
         text.AppendLine();
@@ -411,7 +412,7 @@ internal static class RosterBench
             text.AppendLine(string.Create(inv,
                 $"| {m.Provider} | {m.Plan.Wall.TotalSeconds:F1} | {m.Plain.Wall.TotalSeconds:F1} | **{m.Plan.Wall / m.Plain.Wall:F2}** | {m.Plan.MaxRssMiB:F0} | {m.Plain.MaxRssMiB:F0} | **{m.Plan.MaxRssMiB / Math.Max(1, m.Plain.MaxRssMiB):F2}** |"));
         text.AppendLine();
-        WriteSection(text, files, measures);
+        if (!options.PlanOnly) WriteSection(text, files, measures);
         text.AppendLine("## Issue 9's targets");
         text.AppendLine();
         var scale = 1_000_000.0 / files.Students;
@@ -428,7 +429,7 @@ internal static class RosterBench
             var mb = m.Plan.MaxRssMiB * 1.048576;
             text.AppendLine(string.Create(inv, $"| sync plan peak memory ≤ 500 MB | {m.Provider} | {mb:F0} MB | {(mb <= PlanMemoryTargetMB ? "met" : "**not met**")}{(files.Students == 1_000_000 ? "" : " at this size")} |"));
         }
-        WriteTargets(text, files, measures);
+        if (!options.PlanOnly) WriteTargets(text, files, measures);
         return text.ToString();
     }
 
