@@ -109,8 +109,8 @@ internal abstract partial class SqlStore
     public async IAsyncEnumerable<ExistingUser> ListDistrictUsersAsync(string districtId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        // In the users' own order (by id): one pass over the table, each user's schools and programs from their indexes.
-        await using var command = Command(connection, $"SELECT {ExistingUserColumns} FROM users u WHERE u.district_id = @district_id ORDER BY u.id");
+        // In no particular order: a sort of a million users is not needed.
+        await using var command = Command(connection, await DistrictUsersQueryAsync(connection, districtId, cancellationToken));
         command.CommandTimeout = PlanStatementTimeoutSeconds;
         Add(command, "district_id", districtId);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
@@ -118,10 +118,32 @@ internal abstract partial class SqlStore
     }
 
     /// <summary>
+    /// The query of <see cref="ListDistrictUsersAsync"/>: the columns <see cref="ReadExistingUser"/> reads of the users of
+    /// the district <c>@district_id</c>. By default each user's schools and programs come from their primary keys.
+    /// </summary>
+    protected virtual Task<string> DistrictUsersQueryAsync(DbConnection connection, string districtId, CancellationToken cancellationToken) =>
+        Task.FromResult($"SELECT {ExistingUserColumns} FROM users u WHERE u.district_id = @district_id");
+
+    public async Task<IReadOnlyList<RosterMember>> FindMembersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var members = new List<RosterMember>(ids.Count);
+        if (ids.Count == 0) return members;
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in ids.Distinct().Chunk(LookupChunk))
+        {
+            await using var command = Command(connection, $"SELECT id, username, version FROM users WHERE {InSet("id", "@ids")}");
+            AddSet(command, "ids", chunk);
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) members.Add(new RosterMember(r.GetInt64(0), r.GetString(1), r.GetInt64(2)));
+        }
+        return members;
+    }
+
+    /// <summary>
     /// A user as a plan compares it, from <c>users u</c>: each with its schools and programs, joined by a separator no id
     /// holds (ids never hold a control character), in the order the users' pages list them. Read by <see cref="ReadExistingUser"/>.
     /// </summary>
-    private string ExistingUserColumns =>
+    protected string ExistingUserColumns =>
         "u.id, u.district_id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active, u.version, " +
         $"{IdList("user_schools", "school_id", "u.id")}, {IdList("user_programs", "program_id", "u.id")}";
 

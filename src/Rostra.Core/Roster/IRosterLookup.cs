@@ -18,6 +18,9 @@ public interface IRosterLookup
     /// </summary>
     IAsyncEnumerable<ExistingUser> ListDistrictUsersAsync(string districtId, CancellationToken cancellationToken);
 
+    /// <summary>The users with these ids, as a sync deactivates them (their order is not kept).</summary>
+    Task<IReadOnlyList<RosterMember>> FindMembersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
+
     /// <summary>The active users of a district with the role of <paramref name="type"/>, streamed.</summary>
     IAsyncEnumerable<RosterMember> ListActiveMembersAsync(string districtId, UserType type, CancellationToken cancellationToken);
 }

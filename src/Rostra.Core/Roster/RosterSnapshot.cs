@@ -14,8 +14,11 @@ namespace Rostra.Core.Roster;
 /// </summary>
 public sealed class RosterSnapshot
 {
-    /// <summary>A user as the snapshot keeps it; <see cref="Print"/> is set only for an active user of the import's type with its program.</summary>
-    private readonly record struct Entry(long Id, long Version, UInt128 Print, bool CanBeUnchanged);
+    /// <summary>
+    /// A user as the snapshot keeps it: <see cref="Member"/> when active and of the import's type (a sync deactivates it
+    /// unless the file names it); <see cref="Print"/> is set only when it could also be unchanged (it has the import's program).
+    /// </summary>
+    private readonly record struct Entry(long Id, long Version, UInt128 Print, bool Member, bool CanBeUnchanged);
 
     private readonly Dictionary<UInt128, Entry> _users = [];
     private readonly UserType _type;
@@ -50,11 +53,17 @@ public sealed class RosterSnapshot
 
     private void Add(ExistingUser user)
     {
-        var canBeUnchanged = user.Active && user.UserType == _type
-            && (_programId is null || user.ProgramIds.Contains(_programId, StringComparer.Ordinal));
+        var member = user.Active && user.UserType == _type;
+        var canBeUnchanged = member && (_programId is null || user.ProgramIds.Contains(_programId, StringComparer.Ordinal));
         _users[KeyOf(user.Username.ToLowerInvariant())] =
-            new Entry(user.Id, user.Version, canBeUnchanged ? _fingerprint.Of(user, _type) : default, canBeUnchanged);
+            new Entry(user.Id, user.Version, canBeUnchanged ? _fingerprint.Of(user, _type) : default, member, canBeUnchanged);
     }
+
+    /// <summary>How many active users of the import's type the district has.</summary>
+    public int ActiveMembers => _users.Values.Count(e => e.Member);
+
+    /// <summary>The ids of the active users of the import's type that are not in <paramref name="named"/>: whom a sync deactivates.</summary>
+    public List<long> MembersNotIn(IReadOnlySet<long> named) => [.. _users.Values.Where(e => e.Member && !named.Contains(e.Id)).Select(e => e.Id)];
 
     /// <summary>
     /// Whether <paramref name="row"/> names a user of the district that it leaves exactly as it is (what

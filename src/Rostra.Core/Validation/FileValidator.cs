@@ -461,21 +461,42 @@ public static class FileValidator
         public List<ImportIssue> ResolveEmails(RowChecker checker) =>
             [.. _movedEmails.Where(m => !checker.HasUsername(m.HolderKey)).Select(m => Issues.EmailTaken(m.Row, m.Email))];
 
-        /// <summary>A sync's deactivations: the active users of the district and type the file does not name.</summary>
+        /// <summary>
+        /// A sync's deactivations: the active users of the district and type the file does not name, by username. With the
+        /// district read whole they are known already, and only they are looked up; else the district's active users are listed.
+        /// </summary>
         public async Task<RosterPlan> FinishAsync(CancellationToken cancellationToken)
         {
             var active = 0;
-            await foreach (var member in _roster.ListActiveMembersAsync(context.District.Id, context.UserType, cancellationToken))
+            if (_snapshot is not null && await _snapshot is { } snapshot)
             {
-                active++;
-                if (context.Mode != ImportMode.Sync || _named.Contains(member.Id)) continue;
-                _counts = _counts.Add(PlanAction.Deactivate);
-                _buffer.Add(RosterPlanner.Deactivate(member));
-                if (_buffer.Count >= LookupBatch) await DrainAsync(cancellationToken);
+                active = snapshot.ActiveMembers;
+                if (context.Mode == ImportMode.Sync)
+                {
+                    var left = snapshot.MembersNotIn(_named);
+                    var members = new List<RosterMember>(left.Count);
+                    foreach (var chunk in left.Chunk(LookupBatch)) members.AddRange(await _roster.FindMembersAsync(chunk, cancellationToken));
+                    foreach (var member in members.OrderBy(m => m.Username.ToLowerInvariant(), StringComparer.Ordinal)) await DeactivateAsync(member, cancellationToken);
+                }
+            }
+            else
+            {
+                await foreach (var member in _roster.ListActiveMembersAsync(context.District.Id, context.UserType, cancellationToken))
+                {
+                    active++;
+                    if (context.Mode == ImportMode.Sync && !_named.Contains(member.Id)) await DeactivateAsync(member, cancellationToken);
+                }
             }
             await DrainAsync(cancellationToken);
             if (context.Plan is not null) await context.Plan.CompleteAsync(cancellationToken);
             return new RosterPlan(_counts, active, _tally.Top);
+        }
+
+        private async Task DeactivateAsync(RosterMember member, CancellationToken cancellationToken)
+        {
+            _counts = _counts.Add(PlanAction.Deactivate);
+            _buffer.Add(RosterPlanner.Deactivate(member));
+            if (_buffer.Count >= LookupBatch) await DrainAsync(cancellationToken);
         }
 
         private async Task DrainAsync(CancellationToken cancellationToken)

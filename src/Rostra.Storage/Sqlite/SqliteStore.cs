@@ -257,6 +257,18 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
 
     protected override string JsonEach(string json, string alias) => $"json_each({json}) AS {alias}";
 
+    /// <summary>
+    /// A district that holds most of the platform's users is read by a plain pass over the table, in its own order (about
+    /// three times faster than through the district's index, which reads each user's row apart); a smaller one through the index.
+    /// </summary>
+    protected override async Task<string> DistrictUsersQueryAsync(DbConnection connection, string districtId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT (SELECT COUNT(*) FROM users WHERE district_id = @district_id) * 2 >= (SELECT COUNT(*) FROM users)");
+        Add(command, "district_id", districtId);
+        var most = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
+        return $"SELECT {ExistingUserColumns} FROM users u{(most ? " NOT INDEXED" : "")} WHERE u.district_id = @district_id";
+    }
+
     protected override string JsonAgg(string expression) => $"json_group_array({expression})";
 
     // The user's rows come from the primary key (user_id, id) in id order: no sort per user.

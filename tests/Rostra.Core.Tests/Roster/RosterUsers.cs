@@ -42,6 +42,9 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
         foreach (var u in _users.Where(u => u.DistrictId == districtId)) yield return u;
     }
 
+    public Task<IReadOnlyList<RosterMember>> FindMembersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RosterMember>>([.. _users.Where(u => ids.Contains(u.Id)).Select(u => new RosterMember(u.Id, u.Username, u.Version))]);
+
     public async IAsyncEnumerable<RosterMember> ListActiveMembersAsync(string districtId, UserType type, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
