@@ -20,13 +20,14 @@ public sealed class RosterSnapshot
     /// </summary>
     private readonly record struct Entry(long Id, long Version, UInt128 Print, bool Member, bool CanBeUnchanged);
 
-    private readonly Dictionary<UInt128, Entry> _users = [];
+    private readonly Dictionary<UInt128, Entry> _users;
     private readonly UserType _type;
     private readonly string? _programId;
     private readonly Fingerprint _fingerprint = new();
 
-    private RosterSnapshot(UserType type, string? programId)
+    private RosterSnapshot(UserType type, string? programId, int capacity = 0)
     {
+        _users = new Dictionary<UInt128, Entry>(capacity);
         _type = type;
         _programId = programId;
     }
@@ -34,11 +35,14 @@ public sealed class RosterSnapshot
     /// <summary>How many users it holds.</summary>
     public int Count => _users.Count;
 
-    /// <summary>Reads the district's users (every type, active or not) for an import of <paramref name="type"/> giving <paramref name="programId"/>.</summary>
+    /// <summary>
+    /// Reads the district's users (every type, active or not) for an import of <paramref name="type"/> giving
+    /// <paramref name="programId"/>; <paramref name="expectedUsers"/>, when known, sizes it once.
+    /// </summary>
     public static async Task<RosterSnapshot> LoadAsync(
-        IRosterLookup roster, string districtId, UserType type, string? programId, CancellationToken cancellationToken)
+        IRosterLookup roster, string districtId, UserType type, string? programId, CancellationToken cancellationToken, int expectedUsers = 0)
     {
-        var snapshot = new RosterSnapshot(type, programId);
+        var snapshot = new RosterSnapshot(type, programId, expectedUsers);
         await foreach (var user in roster.ListDistrictUsersAsync(districtId, cancellationToken)) snapshot.Add(user);
         return snapshot;
     }

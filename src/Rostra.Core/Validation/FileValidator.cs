@@ -337,13 +337,10 @@ public static class FileValidator
         /// <summary>The district read once (<see cref="RosterSnapshot"/>) when the file names about as many users as it has; else null.</summary>
         private async Task<RosterSnapshot?> ChooseSnapshotAsync(long estimatedRows, CancellationToken cancellationToken)
         {
-            var whole = context.Lookups switch
-            {
-                PlanLookups.Batched => false,
-                PlanLookups.WholeDistrict => true,
-                _ => estimatedRows * UsersPerRowForSnapshot >= await _roster.CountDistrictUsersAsync(context.District.Id, cancellationToken),
-            };
-            return whole ? await RosterSnapshot.LoadAsync(_roster, context.District.Id, context.UserType, context.ProgramId, cancellationToken) : null;
+            if (context.Lookups == PlanLookups.Batched) return null;
+            var users = await _roster.CountDistrictUsersAsync(context.District.Id, cancellationToken);
+            var whole = context.Lookups == PlanLookups.WholeDistrict || estimatedRows * UsersPerRowForSnapshot >= users;
+            return whole ? await RosterSnapshot.LoadAsync(_roster, context.District.Id, context.UserType, context.ProgramId, cancellationToken, users) : null;
         }
 
         private async Task<(Dictionary<string, ExistingUser> Users, IReadOnlyDictionary<string, EmailHolder> Holders)> LookUpUsersAsync(

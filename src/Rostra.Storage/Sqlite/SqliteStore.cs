@@ -260,13 +260,18 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
     /// <summary>
     /// A district that holds most of the platform's users is read by a plain pass over the table, in its own order (about
     /// three times faster than through the district's index, which reads each user's row apart); a smaller one through the index.
+    /// Schools and programs by a plain aggregate of their primary key: a sorted subquery per user would double the time.
     /// </summary>
     protected override async Task<string> DistrictUsersQueryAsync(DbConnection connection, string districtId, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, "SELECT (SELECT COUNT(*) FROM users WHERE district_id = @district_id) * 2 >= (SELECT COUNT(*) FROM users)");
         Add(command, "district_id", districtId);
         var most = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
-        return $"SELECT {ExistingUserColumns} FROM users u{(most ? " NOT INDEXED" : "")} WHERE u.district_id = @district_id";
+        // Each user's schools and programs in the order of their primary key, which is the order of the ids.
+        return "SELECT u.id, u.district_id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active, u.version, " +
+            "(SELECT group_concat(school_id, char(31)) FROM user_schools WHERE user_id = u.id), " +
+            "(SELECT group_concat(program_id, char(31)) FROM user_programs WHERE user_id = u.id) " +
+            $"FROM users u{(most ? " NOT INDEXED" : "")} WHERE u.district_id = @district_id";
     }
 
     protected override string JsonAgg(string expression) => $"json_group_array({expression})";
