@@ -396,10 +396,10 @@ internal abstract partial class SqlStore
         // reads each planned user once, so it is also the version check; when it keeps fewer users than the plan
         // touches, someone changed one since.
         var kept = await ExecutePlanStatementAsync(connection, transaction,
-            "INSERT INTO user_revisions (import_id, user_id, first_name, last_name, email, email_key, roles, grade, password_hash, active, school_ids, program_ids, version_after, created_at) " +
+            "INSERT INTO user_revisions (import_id, user_id, first_name, last_name, email, email_key, roles, grade, password_hash, active, school_ids, program_ids, version_before, version_after, created_at) " +
             $"SELECT @id, u.id, u.first_name, u.last_name, u.email, u.email_key, u.roles, u.grade, CASE WHEN {Changes(Column.Password)} THEN u.password_hash END, u.active, " +
             $"CASE WHEN {Changes(Column.SchoolId)} THEN COALESCE((SELECT {JsonAgg("us.school_id")} FROM user_schools us WHERE us.user_id = u.id), '[]') END, " +
-            $"CASE WHEN {Changes(RosterPlanner.ProgramField)} THEN COALESCE((SELECT {JsonAgg("up.program_id")} FROM user_programs up WHERE up.user_id = u.id), '[]') END, u.version + 1, @now " +
+            $"CASE WHEN {Changes(RosterPlanner.ProgramField)} THEN COALESCE((SELECT {JsonAgg("up.program_id")} FROM user_programs up WHERE up.user_id = u.id), '[]') END, u.version, u.version + 1, @now " +
             "FROM import_changes c JOIN users u ON u.id = c.user_id " +
             $"WHERE c.import_id = @id AND c.action IN {TouchingActions} AND (c.version IS NULL OR u.version = c.version) AND u.district_id = @district_id",
             importId, districtId, now, cancellationToken);
@@ -561,9 +561,11 @@ internal abstract partial class SqlStore
             await using var r = await lockCommand.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken)) { }
         }
+        // A user of the import is as it left it while at the version it left (version_after, import_version for one it
+        // created); a revert of a later import that brought the user back to that state moved those to its new version.
         int changed;
         await using (var check = Command(connection,
-            "SELECT (SELECT COUNT(*) FROM users WHERE import_id = @id AND version <> 1) + " +
+            "SELECT (SELECT COUNT(*) FROM users WHERE import_id = @id AND version <> import_version) + " +
             "(SELECT COUNT(*) FROM user_revisions v LEFT JOIN users u ON u.id = v.user_id WHERE v.import_id = @id AND (u.id IS NULL OR u.version <> v.version_after))",
             transaction))
         {
@@ -584,9 +586,15 @@ internal abstract partial class SqlStore
         [
             "UPDATE users SET email_key = NULL WHERE id IN (SELECT user_id FROM user_revisions WHERE import_id = @id) AND email_key IS NOT NULL",
             "DELETE FROM users WHERE import_id = @id",
+            // A user an earlier import created, back as that import left it: its new version is the one that import's check expects.
             "UPDATE users SET first_name = v.first_name, last_name = v.last_name, email = v.email, email_key = v.email_key, roles = v.roles, grade = v.grade, " +
-            "password_hash = COALESCE(v.password_hash, users.password_hash), active = v.active, version = users.version + 1 " +
+            "password_hash = COALESCE(v.password_hash, users.password_hash), active = v.active, version = users.version + 1, " +
+            "import_version = CASE WHEN users.import_id IS NOT NULL AND users.import_version = v.version_before THEN users.version + 1 ELSE users.import_version END " +
             "FROM (SELECT * FROM user_revisions WHERE import_id = @id) AS v WHERE users.id = v.user_id",
+            // The revision of the earlier import that left a user as this one found it: the user is back as that import
+            // left it, at its new version, so that import can be reverted next.
+            "UPDATE user_revisions SET version_after = u.version FROM user_revisions b JOIN users u ON u.id = b.user_id " +
+            "WHERE b.import_id = @id AND user_revisions.import_id <> @id AND user_revisions.user_id = b.user_id AND user_revisions.version_after = b.version_before",
             // Schools and programs are kept (not null) only for the users whose schools or programs the import changed.
             "DELETE FROM user_schools WHERE user_id IN (SELECT user_id FROM user_revisions WHERE import_id = @id AND school_ids IS NOT NULL)",
             $"INSERT INTO user_schools (district_id, user_id, school_id) SELECT @district_id, v.user_id, j.value FROM user_revisions v, {JsonEach("v.school_ids", "j")} WHERE v.import_id = @id AND v.school_ids IS NOT NULL",

@@ -290,6 +290,137 @@ public abstract partial class StoreTests
         Assert.Equal("5", (await UserAsync("ann.lee")).Grade);
     }
 
+    private static readonly TimeSpan Window = TimeSpan.FromDays(30);
+
+    /// <summary>Everything a revert puts back of the district's users, one line a user: names, email, roles, grade, schools, programs, active, password hash.</summary>
+    private async Task<string> UsersStateAsync()
+    {
+        var lines = new List<string>();
+        foreach (var u in (await Store.ListUsersAsync(new UserQuery(District), Ct)).Users.OrderBy(u => u.Username, StringComparer.Ordinal))
+        {
+            var hash = (await Store.FindUserAsync(u.Username, Ct))!.PasswordHash;
+            lines.Add($"{u.Username}: {u.FirstName} {u.LastName} <{u.Email}> {string.Join(',', u.Roles)} grade {u.Grade} " +
+                $"schools {string.Join(',', u.SchoolIds.Order(StringComparer.Ordinal))} programs {string.Join(',', u.Programs.Order(StringComparer.Ordinal))} " +
+                $"{(u.Active ? "active" : "inactive")} {hash}");
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>Seeds ann.lee (grade 3, 1001, the math program only) and bo.li (grade 4, LHS, reading).</summary>
+    private async Task SeedForRevertsAsync()
+    {
+        await SeedDistrictAsync();
+        await Store.AddProgramAsync(new DistrictProgram(District, "math", "Math"), Ct);
+        await Store.AddUserAsync(new NewUser(District, "ann.lee", "Ann", "Lee", "ann@lincoln.org", [Roles.Student], Grade.Parse("3"), ["1001"], ["math"], new Secret.Hash("$argon2id$ann")), Ct);
+        await Store.AddUserAsync(new NewUser(District, "bo.li", "Bo", "Li", "bo@lincoln.org", [Roles.Student], Grade.Parse("4"), ["LHS"], [Program], new Secret.Hash("$argon2id$bo")), Ct);
+    }
+
+    /// <summary>Import A, a sync: renames ann.lee and changes all else of her (password, school, email, program), creates cy.ox, deactivates bo.li.</summary>
+    private async Task<ImportRecord> ImportAAsync()
+    {
+        var (a, plan) = await PlanAsync(ImportMode.Sync,
+            RosterRow("Annie", "Lee", "ann.lee", "NewSecret#1", "5", "LHS", "annie@lincoln.org"),
+            RosterRow("Cy", "Ox", "cy.ox", "Secret#123", "5", "1001", "cy@lincoln.org"));
+        Assert.Equal(new PlanCounts(Create: 1, Update: 1, Unchanged: 0, Deactivate: 1, Reactivate: 0), plan.Plan!.Counts);
+        Assert.True((await ConfirmAsync(a)).Succeeded);
+        return a;
+    }
+
+    /// <summary>Import B, an update after A: changes ann.lee and cy.ox again (names, password, grade, schools, email) and reactivates bo.li.</summary>
+    private async Task<ImportRecord> ImportBAsync()
+    {
+        var (b, plan) = await PlanAsync(ImportMode.Update,
+            RosterRow("Anna", "Lee", "ann.lee", "Other#Secret2", "6", "1001,LHS", "anna@lincoln.org"),
+            RosterRow("Cyd", "Ox", "cy.ox", "", "7", "LHS", "cyd@lincoln.org"),
+            RosterRow("Bo", "Li", "bo.li", "", "4", "LHS", "bo@lincoln.org"));
+        Assert.Equal(new PlanCounts(Create: 0, Update: 2, Unchanged: 0, Deactivate: 0, Reactivate: 1), plan.Plan!.Counts);
+        Assert.True((await ConfirmAsync(b, "node-c:1")).Succeeded);
+        return b;
+    }
+
+    [Fact]
+    public async Task Reverting_the_later_import_then_the_earlier_one_puts_every_user_back_as_before_both_and_an_older_plan_still_fails()
+    {
+        await SeedForRevertsAsync();
+        var before = await UsersStateAsync();
+        // Validated before both imports: once they are reverted ann.lee has the values it saw, but not the version.
+        var (older, _) = await PlanAsync(ImportMode.Update, RosterRow("Ann", "Lee", "ann.lee", "", "9", "1001", "ann@lincoln.org"));
+        var a = await ImportAAsync();
+        var afterA = await UsersStateAsync();
+        var b = await ImportBAsync();
+
+        var whileB = await Store.RevertImportAsync(District, a.Id, Window, Ct);
+        var revertB = await Store.RevertImportAsync(District, b.Id, Window, Ct);
+        var afterRevertB = await UsersStateAsync();
+        var canA = await Store.CanRevertImportAsync(District, a.Id, Window, Ct);
+        var revertA = await Store.RevertImportAsync(District, a.Id, Window, Ct);
+
+        Assert.False(whileB.Succeeded);
+        Assert.Equal("3 users of this import were changed since, by a later import or by someone else, so it cannot be reverted without undoing those changes too.", whileB.Reason);
+        Assert.True(revertB.Succeeded, revertB.Reason);
+        Assert.Equal(afterA, afterRevertB);
+        Assert.True(canA.Succeeded, canA.Reason);
+        Assert.True(revertA.Succeeded, revertA.Reason);
+        Assert.Equal(3, revertA.Users);
+        Assert.Equal(before, await UsersStateAsync());
+        Assert.Null(await Store.FindUserAsync("cy.ox", Ct));
+        Assert.NotNull((await Store.GetImportAsync(District, a.Id, Ct))!.RevertedAt);
+        var write = await ConfirmAsync(older, "node-d:1");
+        Assert.False(write.Succeeded);
+        Assert.Equal((2, IssueCodes.UserChanged, "ann.lee"), (Assert.Single(write.Errors).Row, write.Errors[0].Code, write.Errors[0].Value));
+    }
+
+    [Fact]
+    public async Task Three_imports_of_the_same_users_reverted_newest_first_put_them_back_as_before_the_first()
+    {
+        await SeedStudentsAsync();
+        var before = await UsersStateAsync();
+        var imports = new List<ImportRecord>();
+        foreach (var grade in new[] { "5", "6", "7" })
+        {
+            var (import, _) = await PlanAsync(ImportMode.Update,
+                RosterRow("Ann", "Lee", "ann.lee", "", grade, "1001", "ann@lincoln.org"),
+                RosterRow("Cy", "Ox", "cy.ox", grade == "5" ? "Secret#123" : "", grade, "1001", "cy@lincoln.org"));
+            Assert.True((await ConfirmAsync(import, "node-" + grade + ":1")).Succeeded);
+            imports.Add(import);
+        }
+
+        var reverts = new List<RevertResult>();
+        for (var i = imports.Count - 1; i >= 0; i--) reverts.Add(await Store.RevertImportAsync(District, imports[i].Id, Window, Ct));
+
+        Assert.All(reverts, r => Assert.True(r.Succeeded, r.Reason));
+        Assert.Equal(before, await UsersStateAsync());
+        Assert.Null(await Store.FindUserAsync("cy.ox", Ct));
+    }
+
+    [Theory]
+    [InlineData("ann.lee")]
+    [InlineData("cy.ox")]
+    public async Task After_the_later_import_is_reverted_a_third_import_that_changes_one_user_of_the_earlier_one_refuses_its_revert(string changed)
+    {
+        await SeedForRevertsAsync();
+        var a = await ImportAAsync();
+        var b = await ImportBAsync();
+        Assert.True((await Store.RevertImportAsync(District, b.Id, Window, Ct)).Succeeded);
+        Assert.True((await Store.CanRevertImportAsync(District, a.Id, Window, Ct)).Succeeded);
+        // ann.lee: a user A updated; cy.ox: a user A created.
+        var (third, _) = await PlanAsync(ImportMode.Update, changed == "ann.lee"
+            ? RosterRow("Annie", "Lee", "ann.lee", "", "8", "LHS", "annie@lincoln.org")
+            : RosterRow("Cy", "Ox", "cy.ox", "", "8", "1001", "cy@lincoln.org"));
+        Assert.True((await ConfirmAsync(third, "node-d:1")).Succeeded);
+        var afterThird = await UsersStateAsync();
+
+        var asked = await Store.CanRevertImportAsync(District, a.Id, Window, Ct);
+        var refused = await Store.RevertImportAsync(District, a.Id, Window, Ct);
+
+        Assert.False(asked.Succeeded);
+        Assert.False(refused.Succeeded);
+        Assert.Equal("One of the users of this import was changed since, by a later import or by someone else, so it cannot be reverted without undoing that change too.", refused.Reason);
+        Assert.Equal(afterThird, await UsersStateAsync());
+        Assert.Equal("8", (await UserAsync(changed)).Grade);
+        Assert.Null((await Store.GetImportAsync(District, a.Id, Ct))!.RevertedAt);
+    }
+
     [Fact]
     public async Task A_renamed_user_is_found_by_the_new_name_a_regraded_one_as_before_and_after_revert_both_as_they_were()
     {
