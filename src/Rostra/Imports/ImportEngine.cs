@@ -342,9 +342,23 @@ public sealed class ImportEngine(
         catch (Exception e) when (Storage.StoreErrors.IsOutOfSpace(e))
         {
             // The hashes could not be saved: a full database stays full, and hashing the chunk again would only end here
-            // again. Anything else (a dropped connection) lets the lease lapse and another worker hashes the chunk.
+            // again. Anything else (a dropped connection) hands the chunk back, below, and another worker hashes it.
             logger.LogError(e, "Import {ImportId}: the hashes of chunk {Chunk} could not be saved; the database is out of space.", chunk.ImportId, chunk.ChunkNo);
             await EndAsync(chunk.ImportId, Hashable, ImportStatus.Failed, ImportMessages.OutOfSpace);
+        }
+        catch (Exception) when (!token.IsCancellationRequested)
+        {
+            // Anything else (a busy or dropped database): the chunk goes back at once, for any worker to hash again,
+            // instead of waiting for its lease to lapse; when even that cannot be saved, the lease lapses as before.
+            try
+            {
+                await store.RenewChunkLeaseAsync(chunk.ImportId, chunk.ChunkNo, worker, DateTimeOffset.UnixEpoch, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // The lease lapses instead.
+            }
+            throw;
         }
         finally
         {
