@@ -13,6 +13,7 @@ namespace Rostra.TestSupport;
 public class StoreGates : DispatchProxy
 {
     private readonly ConcurrentDictionary<Gate, byte> gates = new();
+    private readonly ConcurrentDictionary<string, Exception> failures = new();
     private IRostraStore inner = null!;
 
     public static (IRostraStore Store, StoreGates Control) Wrap(IRostraStore store)
@@ -34,10 +35,14 @@ public class StoreGates : DispatchProxy
         return gate;
     }
 
+    /// <summary>The next call of the store method named <paramref name="method"/> fails with <paramref name="failure"/> (a busy or dropped database); later ones go through.</summary>
+    public void FailNext(string method, Exception failure) => failures[method] = failure;
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         args ??= [];
+        if (failures.TryRemove(targetMethod.Name, out var failure)) throw failure;
         var gate = gates.Keys.FirstOrDefault(g => g.Holds(targetMethod.Name, args));
         if (gate is null || args is not [.., CancellationToken token]) return Call(targetMethod, args);
         var entered = gate.EnterAsync(token);

@@ -147,7 +147,8 @@ public abstract class ImportEngineTests : IAsyncLifetime
     [Fact]
     public async Task A_chunk_whose_hashes_could_not_be_saved_goes_back_at_once_and_another_worker_hashes_it()
     {
-        var failing = FailsOnce.Wrap(Store, nameof(IJobStore.SaveChunkHashesAsync));
+        var (failing, control) = StoreGates.Wrap(Store);
+        control.FailNext(nameof(IJobStore.SaveChunkHashesAsync), new TimeoutException("The database did not answer."));
         // A lease far longer than the test: the chunk is taken again only because it was handed back.
         var a = new ImportEngine(failing, Hasher, new PasswordVault(keys),
             new ImportEngineSettings("node-a", Workers: 1, ChunkRows: 3) { Lease = TimeSpan.FromHours(1) }, NullLogger<ImportEngine>.Instance);
@@ -159,39 +160,6 @@ public abstract class ImportEngineTests : IAsyncLifetime
 
         var done = await ReloadAsync(import.Id);
         Assert.Equal((ImportStatus.Completed, 3), (done.Status, done.Imported));
-    }
-
-    /// <summary>A store whose first call of one method fails, as a busy or dropped database does; every other call goes through.</summary>
-    public class FailsOnce : System.Reflection.DispatchProxy
-    {
-        private IRostraStore inner = null!;
-        private string method = "";
-        private int failed;
-
-        public static IRostraStore Wrap(IRostraStore inner, string method)
-        {
-            var proxy = Create<IRostraStore, FailsOnce>();
-            var control = (FailsOnce)(object)proxy;
-            control.inner = inner;
-            control.method = method;
-            return proxy;
-        }
-
-        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
-        {
-            ArgumentNullException.ThrowIfNull(targetMethod);
-            if (targetMethod.Name == method && Interlocked.Exchange(ref failed, 1) == 0)
-                throw new TimeoutException("The database did not answer.");
-            try
-            {
-                return targetMethod.Invoke(inner, args);
-            }
-            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
-            }
-        }
     }
 
     [Fact]
