@@ -267,6 +267,9 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
         await using var command = Command(connection, "SELECT (SELECT COUNT(*) FROM users WHERE district_id = @district_id) * 2 >= (SELECT COUNT(*) FROM users)");
         Add(command, "district_id", districtId);
         var most = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0;
+        // Each page is read once: a small cache for this pass (the next open of the connection sets the usual one again),
+        // so a million users' pages do not stay in memory for the rest of the plan.
+        await using (var pragma = Command(connection, "PRAGMA cache_size = -2048")) await pragma.ExecuteNonQueryAsync(cancellationToken);
         // Each user's schools and programs in the order of their primary key, which is the order of the ids.
         return "SELECT u.id, u.district_id, u.username, u.first_name, u.last_name, u.email, u.roles, u.grade, u.active, u.version, " +
             "(SELECT group_concat(school_id, char(31)) FROM user_schools WHERE user_id = u.id), " +
