@@ -306,6 +306,8 @@ internal sealed class SqliteStore(string connectionString, TimeProvider? time = 
             }
             json.WriteEndArray();
         }
+        // Appended in order, so a small page cache does (the next open of the connection sets the usual one again).
+        await using (var pragma = Command(connection, "PRAGMA cache_size = -4096", transaction)) await pragma.ExecuteNonQueryAsync(cancellationToken);
         await using var insert = Command(connection,
             "INSERT INTO import_changes (import_id, seq, row, user_id, username, action, version, changes) " +
             "SELECT @import_id, @first + j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), " +
