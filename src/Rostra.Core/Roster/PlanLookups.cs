@@ -6,7 +6,10 @@ namespace Rostra.Core.Roster;
 /// </summary>
 public enum PlanLookups
 {
-    /// <summary>The district is read once when the file names about as many users as it has (<see cref="RosterSnapshot"/>), else a batch at a time.</summary>
+    /// <summary>
+    /// The district is read once when the file names about as many users as it has (<see cref="RosterSnapshot"/>), the
+    /// batches read meanwhile looked up as they come; else a batch at a time.
+    /// </summary>
     Auto,
 
     /// <summary>The users a batch of rows names, looked up a batch at a time.</summary>

@@ -316,7 +316,9 @@ public static class FileValidator
         /// </summary>
         private async Task<Found> LookUpAsync(List<PendingRow> rows, CancellationToken cancellationToken)
         {
-            var snapshot = _snapshot is null ? null : await _snapshot;
+            // While the district is still being read, a batch is looked up as a smaller file's is, so the rows checked keep
+            // moving (the plan is the same either way); asked for the whole district, every batch waits for it.
+            var snapshot = _snapshot is not null && (_snapshot.IsCompleted || context.Lookups == PlanLookups.WholeDistrict) ? await _snapshot : null;
             var same = NoneSame;
             if (snapshot is not null)
             {

@@ -66,8 +66,8 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
 
     /// <summary>
     /// Validates <paramref name="lines"/> in <paramref name="mode"/> for the program <c>reading</c>, the plan going to
-    /// <see cref="Planned"/>. Validates them both ways the plan can find its users (a batch at a time, and the whole
-    /// district read once) and requires the same errors and the same plan, change by change, from both.
+    /// <see cref="Planned"/>. Validates them every way the plan can find its users (a batch at a time, the whole district
+    /// read once, and as the engine chooses) and requires the same errors and the same plan, change by change, from each.
     /// </summary>
     public async Task<ValidationResult> Validate(ImportMode mode, UserType type, params string[] lines)
     {
@@ -77,6 +77,11 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
         Planned.RemoveRange(before, Planned.Count - before);
         var whole = await Validate(mode, type, PlanLookups.WholeDistrict, lines);
         Assert.Equal(Describe(batched), Describe(whole));
+        Assert.Equal(batchedPlan, Planned.Skip(before).Select(Describe).ToList());
+        // As the engine validates: the district read whole here, its first batch looked up or not as the read goes.
+        Planned.RemoveRange(before, Planned.Count - before);
+        var auto = await Validate(mode, type, PlanLookups.Auto, lines);
+        Assert.Equal(Describe(batched), Describe(auto));
         Assert.Equal(batchedPlan, Planned.Skip(before).Select(Describe).ToList());
         return whole;
     }
