@@ -51,12 +51,22 @@ public sealed class DurableImportTests : IAsyncLifetime
     [Fact]
     public async Task An_upload_through_node_a_is_confirmed_through_node_b_and_hashed_by_both()
     {
-        var a = await StartNodeAsync("node-a", RealHashCost);
-        var b = await StartNodeAsync("node-b", RealHashCost);
+        var a = await StartNodeAsync("node-a");
+        var b = await StartNodeAsync("node-b");
         using var clientA = a.Client(token);
         using var clientB = b.Client(token);
 
+        // Both nodes hash, on any machine at any load: while the upload is checked no chunk can be made (nor claimed);
+        // then, before the chunks are made, no chunk's hashes can be saved until each of the four workers, two on each
+        // node, holds a hashed chunk.
+        await using var chunks = await TableHeldAsync("import_chunks");
         var id = await UploadAsync(clientA, Students(200));
+        await chunks.WaitForBlockedAsync("INSERT INTO import_chunks");
+        await using (var saves = await TableHeldAsync("import_rows"))
+        {
+            await chunks.DisposeAsync();
+            await saves.WaitForBlockedAsync("WITH chunk AS", count: 2 * ServeNode.Workers);
+        }
         var valid = await WaitAsync(clientB, id, s => s != ImportStatus.Validating);
         Assert.Equal(ImportStatus.Valid, Status(valid));
         using (var confirm = await clientB.PostAsync($"/api/imports/{id}/confirm", null))
@@ -109,10 +119,10 @@ public sealed class DurableImportTests : IAsyncLifetime
         await WaitAsync(client, id, s => s == ImportStatus.Valid);
         using var watch = WatchUsers(120);
         // The test holds the users table, so the node's final write stops inside its transaction, at its insert.
-        await using (var hold = await UsersHeldAsync())
+        await using (var hold = await TableHeldAsync("users"))
         {
             using (await client.PostAsync($"/api/imports/{id}/confirm", null)) { }
-            await hold.WaitForBlockedInsertAsync();
+            await hold.WaitForBlockedAsync("INSERT INTO users");
 
             a.Kill();
         }
@@ -177,7 +187,7 @@ public sealed class DurableImportTests : IAsyncLifetime
 
     /// <summary>
     /// Argon2id at its production cost (OWASP minimum) rather than the tests' cheap one: hashing then takes long enough
-    /// for a second node to claim chunks, or for a node to be killed half-way, on any machine.
+    /// for a node to be killed half-way, on any machine.
     /// </summary>
     private static readonly Dictionary<string, string> RealHashCost = new()
     {
@@ -185,21 +195,24 @@ public sealed class DurableImportTests : IAsyncLifetime
         ["ROSTRA_HASH_MEMORY_KIB"] = "19456",
     };
 
-    /// <summary>Locks the users table against writes (reads go on) until disposed.</summary>
-    private async Task<UsersHold> UsersHeldAsync()
+    /// <summary>Locks <paramref name="table"/> against writes (reads go on) until disposed.</summary>
+    private async Task<TableHold> TableHeldAsync(string table)
     {
         var connection = new NpgsqlConnection(db);
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand("LOCK TABLE users IN SHARE MODE", connection, transaction))
+        await using (var command = new NpgsqlCommand($"LOCK TABLE {table} IN SHARE MODE", connection, transaction))
             await command.ExecuteNonQueryAsync();
-        return new UsersHold(connection, transaction, database.Name);
+        return new TableHold(connection, transaction, database.Name);
     }
 
-    private sealed class UsersHold(NpgsqlConnection connection, NpgsqlTransaction transaction, string databaseName) : IAsyncDisposable
+    /// <summary>A table the test holds: released when disposed, once.</summary>
+    private sealed class TableHold(NpgsqlConnection connection, NpgsqlTransaction transaction, string databaseName) : IAsyncDisposable
     {
-        /// <summary>Waits until another session's insert into users is waiting for this lock.</summary>
-        public async Task WaitForBlockedInsertAsync()
+        private bool released;
+
+        /// <summary>Waits until <paramref name="count"/> statements of the nodes that contain <paramref name="statement"/> wait for a lock at once.</summary>
+        public async Task WaitForBlockedAsync(string statement, int count = 1)
         {
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(90);
             await using var probe = new NpgsqlConnection(TestPostgres.Server);
@@ -207,16 +220,20 @@ public sealed class DurableImportTests : IAsyncLifetime
             while (true)
             {
                 await using var command = new NpgsqlCommand(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO users%'", probe);
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = @db AND wait_event_type = 'Lock' AND strpos(query, @statement) > 0", probe);
                 command.Parameters.AddWithValue("db", databaseName);
-                if ((long)(await command.ExecuteScalarAsync())! > 0) return;
-                if (DateTime.UtcNow > until) throw new TimeoutException("The final write never reached its insert into users.");
+                command.Parameters.AddWithValue("statement", statement);
+                var blocked = (long)(await command.ExecuteScalarAsync())!;
+                if (blocked >= count) return;
+                if (DateTime.UtcNow > until) throw new TimeoutException($"{blocked} of {count} statements '{statement}…' ever waited for the lock at once.");
                 await Task.Delay(50);
             }
         }
 
         public async ValueTask DisposeAsync()
         {
+            if (released) return;
+            released = true;
             await transaction.RollbackAsync();
             await transaction.DisposeAsync();
             await connection.DisposeAsync();

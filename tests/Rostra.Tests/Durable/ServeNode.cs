@@ -12,6 +12,9 @@ namespace Rostra.Tests.Durable;
 /// </summary>
 public sealed class ServeNode : IAsyncDisposable
 {
+    /// <summary>The hashing workers of each node.</summary>
+    public const int Workers = 2;
+
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "rostra.dll");
     private readonly Process process;
     private readonly ConcurrentQueue<string> lines = new();
@@ -51,7 +54,7 @@ public sealed class ServeNode : IAsyncDisposable
         start.Environment["ROSTRA_NODE_ID"] = nodeId;
         // The nodes of one database share the key that encrypts its key ring.
         start.Environment["ROSTRA_KEYFILE"] = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, "keyring.key");
-        start.Environment["ROSTRA_JOB_WORKERS"] = "2";
+        start.Environment["ROSTRA_JOB_WORKERS"] = Workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["ROSTRA_CHUNK_ROWS"] = "10";
         start.Environment["ROSTRA_LEASE_SECONDS"] = "3";
         start.Environment["ROSTRA_JOB_POLL_MS"] = "100";
