@@ -23,8 +23,9 @@ const string Usage = """
       hash-scaling [--seconds N]        Argon2id hashes per second on one core and on all
       search --db CONNECTION [--users N]  the Users listing at N users, filtered and searched (seeded when the database has none), as ratios to one user found by username
       roster --rostra PATH/rostra.dll [--students 1m] [--updates 100k] [--providers sqlite,postgres] [--pg CONNECTION]
-             [--work DIR] [--out FILE.md] [--repeat 3] [--write-only | --plan-only]
+             [--work DIR] [--out FILE.md] [--repeat 3] [--write-only | --plan-only] [--keep]
           a sync plan of a district's own export against the district, and a write of updates, as ratios
+          (--keep: leave the seeded district and the files in the work directory, to run a plan again by hand)
       workbook --rostra PATH/rostra.dll [--rows 1m] [--repeat 3] [--work DIR] [--out FILE.md]
                                         validating N rows as .xlsx against the same rows as CSV (time ratio, peak memory)
       e2e --rostra PATH/rostra.dll [--sizes 10k,100k,1m] [--providers sqlite,postgres] [--pg CONNECTION]
@@ -151,7 +152,8 @@ try
                 a.Get("work", "bench/work"),
                 a.Int("repeat", 3),
                 a.Flag("write-only"),
-                a.Flag("plan-only"));
+                a.Flag("plan-only"),
+                a.Flag("keep"));
             var report = await Rostra.Benchmarks.Roster.RosterBench.RunAsync(options, ct);
             var output = a.Get("out", "bench/results/roster.md");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

@@ -16,7 +16,7 @@ namespace Rostra.Benchmarks.Roster;
 
 /// <summary>What the roster run is asked to do.</summary>
 internal sealed record RosterOptions(
-    string RostraDll, int Students, int Updates, IReadOnlyList<string> Providers, string PostgresAdmin, string WorkDirectory, int Repeat, bool WriteOnly = false, bool PlanOnly = false);
+    string RostraDll, int Students, int Updates, IReadOnlyList<string> Providers, string PostgresAdmin, string WorkDirectory, int Repeat, bool WriteOnly = false, bool PlanOnly = false, bool Keep = false);
 
 /// <summary>One database's figures: medians of the runs (wall time and peak memory each on its own); the load average when its writes ended.</summary>
 internal sealed record RosterMeasure(string Provider, ChildResult Plan, ChildResult Plain, TimeSpan Write, TimeSpan Raw, TimeSpan Seed, string WriteLoad = "");
@@ -108,8 +108,12 @@ internal static class RosterBench
             }
             // The changes table of the last plan, as its page reads it: the plan of every student is in the database now.
             paging.Add((provider, await MeasurePagingAsync(db.Connection(full), district.Id, ImportId(planRuns[^1]), ct)));
-            await db.DropAsync(full, ct);
-            await db.DropAsync(empty, ct);
+            if (!options.Keep)
+            {
+                await db.DropAsync(full, ct);
+                await db.DropAsync(empty, ct);
+            }
+            else Console.Error.WriteLine($"roster {provider}: kept {db.Connection(full)} and {db.Connection(empty)}; files in {work}");
             measures.Add(new RosterMeasure(provider, Median(planRuns), Median(plainRuns),
                 options.PlanOnly ? TimeSpan.Zero : MedianTime(writeTimes), options.PlanOnly ? TimeSpan.Zero : MedianTime(rawTimes), seed, writeLoad));
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Rostra.Core.Csv;
 using Rostra.Core;
@@ -271,6 +272,15 @@ public static class FileValidator
         /// <summary>Chosen at the first batch: the district read once, or null to look each batch up.</summary>
         private Task<RosterSnapshot?>? _snapshot;
 
+        /// <summary>
+        /// While the district is read, how long a batch waits for it before it is looked up instead: under a second, so the
+        /// rows checked keep moving (<see cref="ValidationProgress"/>).
+        /// </summary>
+        private static readonly TimeSpan LookUpPace = TimeSpan.FromMilliseconds(750);
+
+        /// <summary>When the last batch was looked up without the district (a <see cref="Stopwatch"/> timestamp).</summary>
+        private long _lastLookUp = Stopwatch.GetTimestamp();
+
         private sealed record LookedUpBatch(List<PendingRow> Rows, Task<Found> Lookups);
 
         /// <summary>
@@ -316,9 +326,18 @@ public static class FileValidator
         /// </summary>
         private async Task<Found> LookUpAsync(List<PendingRow> rows, CancellationToken cancellationToken)
         {
-            // While the district is still being read, a batch is looked up as a smaller file's is, so the rows checked keep
-            // moving (the plan is the same either way); asked for the whole district, every batch waits for it.
+            // While the district is still being read, a batch waits for it, but never so long that the rows checked stand
+            // still for a second: then it is looked up as a smaller file's is (the plan is the same either way). A look-up
+            // costs several times what reading a user in the pass does, so waiting leaves the machine to the pass.
+            // Asked for the whole district, every batch waits for it.
+            if (_snapshot is { IsCompleted: false } reading && context.Lookups == PlanLookups.Auto)
+            {
+                var wait = LookUpPace - Stopwatch.GetElapsedTime(_lastLookUp);
+                if (wait > TimeSpan.Zero) await Task.WhenAny(reading, Task.Delay(wait, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             var snapshot = _snapshot is not null && (_snapshot.IsCompleted || context.Lookups == PlanLookups.WholeDistrict) ? await _snapshot : null;
+            if (snapshot is null) _lastLookUp = Stopwatch.GetTimestamp();
             var same = NoneSame;
             if (snapshot is not null)
             {

@@ -26,6 +26,9 @@ public sealed class TokensPageTests(BrowserFixture fixture) : BrowserTest(fixtur
         var token = page.Locator("#new-token-value");
         await Expect(token).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^rostra_"));
         await Expect(page.Locator("#tokens")).ToContainTextAsync("nightly SIS export");
+        // Its times read as the history's do, in the reader's own time zone, and an unused token says so.
+        await Expect(page.Locator("#tokens")).Not.ToContainTextAsync("UTC");
+        await Expect(page.Locator("#tokens")).ToContainTextAsync("never");
         await Axe.AssertAccessibleAsync(page, "the API tokens page with a new token");
         var value = await token.TextContentAsync();
 

@@ -1,5 +1,6 @@
 using CsCheck;
 using Rostra.Core.Roster;
+using Rostra.Core.Validation;
 
 namespace Rostra.Core.Tests.Roster;
 
@@ -77,5 +78,40 @@ public sealed class RosterSnapshotTests
         }, iter: 20_000, print: c => $"{c.Type} program {c.ProgramId}: {c.Existing} / {c.Row}");
         // Both answers come up often enough for the property to mean something.
         Assert.True(unchanged > 500 && changed > 500, $"{unchanged} unchanged, {changed} changed");
+    }
+
+    /// <summary>Reports progress as it comes, on the validating thread.</summary>
+    private sealed class Watch(Action<ValidationProgress> report) : IProgress<ValidationProgress>
+    {
+        public void Report(ValidationProgress value) => report(value);
+    }
+
+    [Fact]
+    public async Task While_a_district_is_slow_to_read_whole_the_rows_checked_keep_moving_and_the_plan_is_the_same()
+    {
+        // A re-uploaded roster (every row names a user) of three batches and a bit, against a district that will not finish reading.
+        const int Rows = 3 * 4096 + 10;
+        var users = Enumerable.Range(1, Rows).Select(i => RosterUsers.Student(i, username: $"student.{i}", email: $"s{i}@lincoln.org")).ToArray();
+        var roster = new RosterUsers(users);
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        roster.DistrictRead = read.Task;
+        var pastTwoBatches = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new[] { TestFiles.StudentHeader }.Concat(Enumerable.Range(1, Rows).Select(i =>
+            TestFiles.Student(username: $"student.{i}", password: "", email: $"s{i}@lincoln.org", first: i % 10 == 0 ? "Changed" : "Ann"))).ToArray();
+
+        var validation = roster.Validate(ImportMode.Sync, UserType.Student, new Watch(p =>
+        {
+            if (p.Rows > 2 * 4096) pastTwoBatches.TrySetResult();
+        }), lines);
+
+        // Past the rows of two batches while the district is still unread: the batches meanwhile were looked up one by one.
+        await pastTwoBatches.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(validation.IsCompleted);
+        read.SetResult();
+        var result = await validation;
+
+        Assert.True(result.IsValid, TestFiles.Codes(result));
+        Assert.Equal(new PlanCounts(Create: 0, Update: Rows / 10, Unchanged: Rows - Rows / 10, Deactivate: 0, Reactivate: 0), result.Plan!.Counts);
+        Assert.Equal(Rows, roster.Planned.Count);
     }
 }

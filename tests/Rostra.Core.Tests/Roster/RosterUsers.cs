@@ -36,8 +36,12 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
     public Task<int> CountDistrictUsersAsync(string districtId, CancellationToken cancellationToken) =>
         Task.FromResult(_users.Count(u => u.DistrictId == districtId));
 
+    /// <summary>When set, reading the district whole waits for it: a district that takes long to read.</summary>
+    public Task? DistrictRead { get; set; }
+
     public async IAsyncEnumerable<ExistingUser> ListDistrictUsersAsync(string districtId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (DistrictRead is { } read) await read.WaitAsync(cancellationToken);
         await Task.CompletedTask;
         foreach (var u in _users.Where(u => u.DistrictId == districtId)) yield return u;
     }
@@ -86,9 +90,13 @@ internal sealed class RosterUsers(params ExistingUser[] users) : IRosterLookup, 
         return whole;
     }
 
-    private Task<ValidationResult> Validate(ImportMode mode, UserType type, PlanLookups lookups, string[] lines) =>
+    /// <summary>Validates <paramref name="lines"/> once, as the engine does, reporting its progress to <paramref name="progress"/>.</summary>
+    public Task<ValidationResult> Validate(ImportMode mode, UserType type, IProgress<ValidationProgress> progress, params string[] lines) =>
+        Validate(mode, type, PlanLookups.Auto, lines, progress);
+
+    private Task<ValidationResult> Validate(ImportMode mode, UserType type, PlanLookups lookups, string[] lines, IProgress<ValidationProgress>? progress = null) =>
         FileValidator.ValidateAsync(new MemoryStream(CsvBytes(lines)),
-            new ValidationContext(Lincoln, type, Schools, this, new ImportLimits(), mode, this, "reading", this, lookups), null, CancellationToken.None);
+            new ValidationContext(Lincoln, type, Schools, this, new ImportLimits(), mode, this, "reading", this, lookups), progress, CancellationToken.None);
 
     private static string Describe(PlannedChange c) =>
         $"{c.Row} {c.Username} {c.Action} {c.UserId} {c.Version} [{string.Join("; ", c.Changes.Select(f => $"{f.Field}: {f.From} -> {f.To}"))}]";
