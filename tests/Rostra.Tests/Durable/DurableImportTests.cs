@@ -58,17 +58,11 @@ public sealed class DurableImportTests : IAsyncLifetime
         using var clientA = a.Client(token);
         using var clientB = b.Client(token);
 
-        // Both nodes hash, on any machine at any load: while the upload is checked no chunk can be made (nor claimed);
-        // then, before the chunks are made, no chunk's hashes can be saved until each of the four workers, two on each
-        // node, holds a hashed chunk.
-        await using var chunks = await TableHeldAsync("import_chunks");
-        var id = await UploadAsync(clientA, Students(200));
-        await chunks.WaitForBlockedAsync("INSERT INTO import_chunks");
-        await using (var saves = await TableHeldAsync("import_rows"))
-        {
-            await chunks.DisposeAsync();
-            await saves.WaitForBlockedAsync("WITH chunk AS", count: 2 * ServeNode.Workers);
-        }
+        // Both nodes hash, on any machine at any load: no chunk's hashes are saved until each of the four workers, two on
+        // each node, holds a hashed chunk.
+        var (id, saves) = await UploadHoldingSavesAsync(clientA, Students(200));
+        await saves.WaitForBlockedAsync(ChunkSave, count: 2 * ServeNode.Workers);
+        await saves.DisposeAsync();
         var valid = await WaitAsync(clientB, id, s => s != ImportStatus.Validating);
         Assert.Equal(ImportStatus.Valid, Status(valid));
         using (var confirm = await clientB.PostAsync($"/api/imports/{id}/confirm", null))
@@ -88,19 +82,15 @@ public sealed class DurableImportTests : IAsyncLifetime
     {
         var a = await StartNodeAsync("node-a");
         using var client = a.Client(token);
-        // Killed while hashing, on any machine at any load: no chunk is made while the upload is checked; then each
-        // worker saves the hashes of one chunk, and the node is killed while its workers wait to save the next ones.
-        var made = await TableHeldAsync("import_chunks");
-        var id = await UploadAsync(client, Students(300));
-        await made.WaitForBlockedAsync("INSERT INTO import_chunks");
-        var saves = await TableHeldAsync("import_rows");
-        await made.DisposeAsync();
+        // Killed while hashing, on any machine at any load: each worker saves the hashes of one chunk, and the node is
+        // killed while its workers wait to save the next ones.
+        var (id, saves) = await UploadHoldingSavesAsync(client, Students(300));
         await WaitAsync(client, id, s => s == ImportStatus.Valid);
         using (await client.PostAsync($"/api/imports/{id}/confirm", null)) { }
         using var watch = WatchUsers(300);
-        await saves.WaitForBlockedAsync("WITH chunk AS", count: ServeNode.Workers);
+        await saves.WaitForBlockedAsync(ChunkSave, count: ServeNode.Workers);
         saves = await PassWaitingAsync(saves, "import_rows");
-        await saves.WaitForBlockedAsync("WITH chunk AS", count: ServeNode.Workers);
+        await saves.WaitForBlockedAsync(ChunkSave, count: ServeNode.Workers);
 
         a.Kill();
         var killedAt = DateTimeOffset.UtcNow;
@@ -195,6 +185,23 @@ public sealed class DurableImportTests : IAsyncLifetime
     }
 
     // Helpers.
+
+    /// <summary>How the statement that saves a chunk's hashes begins (PostgreSQL).</summary>
+    private const string ChunkSave = "WITH chunk AS";
+
+    /// <summary>
+    /// Uploads <paramref name="csv"/>, no chunk's hashes to be saved until the test lets them: the chunks table is held
+    /// while the upload is checked (no chunk is made, none claimed), then the staged rows, before the chunks are made.
+    /// </summary>
+    private async Task<(Guid Id, TableHold Saves)> UploadHoldingSavesAsync(HttpClient client, string csv)
+    {
+        var made = await TableHeldAsync("import_chunks");
+        var id = await UploadAsync(client, csv);
+        await made.WaitForBlockedAsync("INSERT INTO import_chunks");
+        var saves = await TableHeldAsync("import_rows");
+        await made.DisposeAsync();
+        return (id, saves);
+    }
 
     /// <summary>Locks <paramref name="table"/> against writes (reads go on) until disposed, or the test ends.</summary>
     private async Task<TableHold> TableHeldAsync(string table)
