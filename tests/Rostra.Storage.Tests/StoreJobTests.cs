@@ -48,6 +48,18 @@ public abstract partial class StoreTests
     }
 
     [Fact]
+    public async Task A_validation_lease_renewed_once_the_import_is_valid_claims_nothing_and_leaves_it_to_whoever_confirms()
+    {
+        await SeedDistrictAsync();
+        var import = await StageImportAsync(rows: 3, chunkRows: 4, worker: "node-a:1");
+
+        // The validating node's last beat, just after staging: a renewal of validating leases only, so it takes nothing.
+        Assert.Equal(0, await Store.RenewImportLeasesAsync([import.Id], "node-a:1", DateTimeOffset.UtcNow + Lease, Ct));
+        // Whoever confirms finds it held by no one.
+        Assert.True(await Store.RenewImportLeaseAsync(import.Id, "node-b:1", DateTimeOffset.UtcNow + Lease, Ct));
+    }
+
+    [Fact]
     public async Task Staging_ends_nothing_when_the_import_was_cancelled_meanwhile()
     {
         await SeedDistrictAsync();

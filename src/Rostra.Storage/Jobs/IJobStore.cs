@@ -17,7 +17,8 @@ public interface IJobStore
 
     /// <summary>
     /// Renews, in one statement, the leases <paramref name="worker"/> holds on imports still <c>validating</c> (uploads this
-    /// node received that wait for a validation slot), so waiting never looks like a dead node. Returns how many were renewed.
+    /// node received that wait for a validation slot, and the one a validation runs), so waiting never looks like a dead
+    /// node, and an import that became valid is never taken by a late beat. Returns how many were renewed.
     /// </summary>
     Task<int> RenewImportLeasesAsync(IReadOnlyCollection<Guid> importIds, string worker, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 

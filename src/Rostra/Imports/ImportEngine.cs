@@ -75,8 +75,10 @@ public sealed class ImportEngine(
     {
         var worker = Worker(-1);
         if (!await store.RenewImportLeaseAsync(import.Id, worker, LeaseEnd(), cancellationToken)) return null;
+        // Renewed only while the file is checked: a beat just after staging must not take the lease of a valid import,
+        // which would hold a quick CONFIRM's final write back for a whole lease.
         await using var heartbeat = Heartbeat.Start(
-            ct => store.RenewImportLeaseAsync(import.Id, worker, LeaseEnd(), ct), settings.HeartbeatTime, cancellationToken, logger);
+            async ct => await store.RenewImportLeasesAsync([import.Id], worker, LeaseEnd(), ct) == 1, settings.HeartbeatTime, cancellationToken, logger);
         var token = heartbeat.Token;
         var steps = new StepWriter(store, live, import.Id, logger);
         try
