@@ -7,8 +7,8 @@ namespace Rostra.Core.Roster;
 public enum PlanLookups
 {
     /// <summary>
-    /// The district is read once when the file names about as many users as it has (<see cref="RosterSnapshot"/>), the
-    /// batches read meanwhile looked up as they come; else a batch at a time.
+    /// The district is read once when the file names about as many users as it has (<see cref="RosterSnapshot"/>), a batch
+    /// read meanwhile waiting for it up to 0.75 s before it is looked up; else a batch at a time.
     /// </summary>
     Auto,
 

@@ -60,9 +60,18 @@ public sealed partial class WebApp : IAsyncDisposable
         TestDistrict.CreateAsync(Store, rosterSync, sso);
 
     /// <summary>A client that keeps cookies and does not follow redirects, optionally with a bearer token.</summary>
-    public HttpClient Client(string? token = null)
+    /// <summary>
+    /// A client of the app, signed in by <paramref name="token"/> when given. With <paramref name="expectContinue"/> it sends
+    /// a body as curl sends a large one: "Expect: 100-continue", and the body only once the server asks for it.
+    /// </summary>
+    public HttpClient Client(string? token = null, bool expectContinue = false)
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = new CookieContainer(),
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(60),
+        })
         {
             BaseAddress = BaseAddress,
             Timeout = TimeSpan.FromSeconds(60),
@@ -71,6 +80,7 @@ public sealed partial class WebApp : IAsyncDisposable
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
+        client.DefaultRequestHeaders.ExpectContinue = expectContinue;
         return client;
     }
 
